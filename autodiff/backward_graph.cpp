@@ -1,0 +1,115 @@
+// The backward pass written as tape ops (for gradients of gradients, like PyTorch's
+// create_graph=True): one case per op, the same formulas as autodiff/backward.cpp, but each
+// vector-Jacobian product is built from ordinary ops, so it is recorded and differentiable.
+#include <limits>
+
+#include "autodiff/ops.hpp"
+
+namespace dg {
+
+template <class T>
+void Tape<T>::backward_graph_node(std::int32_t id) {
+  const Node<T> n = nodes_[static_cast<std::size_t>(id)];  // a copy: new nodes may move the list
+  const Var<T> g{this, graph_grad_[static_cast<std::size_t>(id)]};  // dL/dy
+  const Var<T> y{this, id};
+  const Var<T> a{this, n.in[0]};
+  const Var<T> b{this, n.n_in > 1 ? n.in[1] : -1};
+  auto wants = [&](std::int32_t in) { return (nodes_[static_cast<std::size_t>(in)].flags & kRequiresGrad) != 0; };
+  auto give = [&](std::int32_t in, Var<T> contribution) { accumulate_graph_grad(in, contribution); };
+  const Shape sa = nodes_[static_cast<std::size_t>(n.in[0])].shape;
+  const Shape sb = n.n_in > 1 ? nodes_[static_cast<std::size_t>(n.in[1])].shape : Shape();
+  const bool wa = wants(n.in[0]);
+  const bool wb = n.n_in > 1 && wants(n.in[1]);
+
+  switch (n.op) {
+    case Op::Add:
+      if (wa) give(n.in[0], sum_to(g, sa));
+      if (wb) give(n.in[1], sum_to(g, sb));
+      break;
+    case Op::Sub:
+      if (wa) give(n.in[0], sum_to(g, sa));
+      if (wb) give(n.in[1], sum_to(neg(g), sb));
+      break;
+    case Op::Mul:
+      if (wa) give(n.in[0], sum_to(g * b, sa));
+      if (wb) give(n.in[1], sum_to(g * a, sb));
+      break;
+    case Op::Div:
+      if (wa) give(n.in[0], sum_to(g / b, sa));
+      if (wb) give(n.in[1], sum_to(neg(g * y / b), sb));
+      break;
+
+    case Op::Neg: give(n.in[0], neg(g)); break;
+    case Op::Exp: give(n.in[0], g * y); break;
+    case Op::Log: give(n.in[0], g / a); break;
+    case Op::Sqrt: give(n.in[0], scale(g, 0.5) / y); break;
+    case Op::Square: give(n.in[0], g * scale(a, 2.0)); break;
+    case Op::Abs: give(n.in[0], g * sign(a)); break;
+    case Op::Tanh: give(n.in[0], g * (1.0 - square(y))); break;
+    case Op::Sigmoid: give(n.in[0], g * (y * (1.0 - y))); break;
+    case Op::Relu: give(n.in[0], g * mask(a, 0.0, std::numeric_limits<double>::infinity())); break;
+    case Op::Silu: {
+      Var<T> s = sigmoid(a);
+      give(n.in[0], g * (s * (1.0 + a * (1.0 - s))));
+      break;
+    }
+    case Op::Softplus: give(n.in[0], g * sigmoid(a)); break;
+    case Op::Sin: give(n.in[0], g * cos(a)); break;
+    case Op::Cos: give(n.in[0], neg(g * sin(a))); break;
+    case Op::Pow: give(n.in[0], g * scale(pow(a, n.a0 - 1.0), n.a0)); break;
+    case Op::Clamp: give(n.in[0], g * mask(a, n.a0, n.a1)); break;
+    case Op::Scale: give(n.in[0], scale(g, n.a0)); break;
+    case Op::AddScalar: give(n.in[0], g); break;
+
+    case Op::MatMul: {
+      const bool ta = n.i0, tb = n.i1;
+      if (wa) give(n.in[0], !ta ? matmul(g, b, false, !tb) : matmul(b, g, tb, true));
+      if (wb) give(n.in[1], !tb ? matmul(a, g, !ta, false) : matmul(g, a, true, ta));
+      break;
+    }
+    case Op::Transpose: give(n.in[0], transpose(g)); break;
+    case Op::Reshape: give(n.in[0], reshape(g, sa)); break;
+    case Op::Expand: give(n.in[0], sum_to(g, sa)); break;
+    case Op::SumTo: give(n.in[0], expand(g, sa)); break;
+    case Op::Concat: {
+      const int axis = static_cast<int>(n.i0);
+      index_t offset = 0;
+      for (int k = 0; k < n.n_in; ++k) {
+        const index_t len = nodes_[static_cast<std::size_t>(n.in[k])].shape[axis];
+        if (wants(n.in[k])) give(n.in[k], slice(g, axis, offset, len));
+        offset += len;
+      }
+      break;
+    }
+    case Op::Slice: give(n.in[0], pad(g, static_cast<int>(n.i0), n.i1, sa[static_cast<int>(n.i0)])); break;
+    case Op::Pad: give(n.in[0], slice(g, static_cast<int>(n.i0), n.i1, sa[static_cast<int>(n.i0)])); break;
+    case Op::GatherRows:
+      give(n.in[0], scatter_add_rows(g, std::span<const std::int32_t>(n.index, static_cast<std::size_t>(n.n_index)), sa[0]));
+      break;
+    case Op::ScatterAddRows:
+      give(n.in[0], gather_rows(g, std::span<const std::int32_t>(n.index, static_cast<std::size_t>(n.n_index))));
+      break;
+    case Op::RowDot:
+      if (wa) give(n.in[0], g * b);
+      if (wb) give(n.in[1], g * a);
+      break;
+    case Op::RowNorm: {
+      const double tiny = static_cast<double>(std::numeric_limits<T>::min());
+      give(n.in[0], a * (g / clamp(y, tiny, std::numeric_limits<double>::infinity())));
+      break;
+    }
+
+    case Op::Constant:
+    case Op::Variable:
+    case Op::Param:
+    case Op::Mask:
+    case Op::Sign:
+    case Op::Count:
+      break;
+  }
+}
+
+template void Tape<float>::backward_graph_node(std::int32_t);
+template void Tape<double>::backward_graph_node(std::int32_t);
+
+}  // namespace dg

@@ -1,0 +1,241 @@
+// Tape bookkeeping: leaves, node creation, reset, and the two backward drivers (numeric and
+// recorded). The per-op backward code is in backward.cpp and backward_graph.cpp.
+#include "autodiff/tape.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "autodiff/ops.hpp"
+
+#ifndef DYNAGRAD_CHECK_FINITE_DEFAULT
+#define DYNAGRAD_CHECK_FINITE_DEFAULT 0
+#endif
+
+namespace dg {
+
+template <class T>
+Tape<T>::Tape() : check_finite_(DYNAGRAD_CHECK_FINITE_DEFAULT != 0) {
+  nodes_.reserve(1024);
+}
+
+template <class T>
+Var<T> Tape<T>::make_node(Op op, const Shape& shape, std::initializer_list<Var<T>> inputs, T* value) {
+  Node<T>& n = nodes_.emplace_back();
+  n.op = op;
+  n.shape = shape;
+  bool requires_grad = false;
+  for (const Var<T>& v : inputs) {
+    if (v.tape != this) {
+      nodes_.pop_back();
+      throw std::invalid_argument(std::string(op_name(op)) + ": input is not on this tape (or is empty)");
+    }
+    requires_grad |= (nodes_[static_cast<std::size_t>(v.id)].flags & kRequiresGrad) != 0;
+  }
+  if (grad_enabled_) {
+    for (const Var<T>& v : inputs) n.in[n.n_in++] = v.id;
+    if (requires_grad) n.flags = kRequiresGrad;
+  }
+  n.value = value ? value : arena_.allocate_array<T>(static_cast<std::size_t>(shape.numel()));
+  return Var<T>{this, static_cast<std::int32_t>(nodes_.size() - 1)};
+}
+
+template <class T>
+const std::int32_t* Tape<T>::store_index(std::span<const std::int32_t> idx) {
+  std::int32_t* p = arena_.allocate_array<std::int32_t>(idx.size());
+  if (!idx.empty()) std::memcpy(p, idx.data(), idx.size_bytes());
+  return p;
+}
+
+// ---- leaves ---------------------------------------------------------------------------------
+
+template <class T>
+Var<T> Tape<T>::constant(const Shape& shape, const T* values) {
+  Var<T> y = make_node(Op::Constant, shape, {});
+  if (shape.numel()) std::memcpy(node(y.id).value, values, sizeof(T) * static_cast<std::size_t>(shape.numel()));
+  finish(y);
+  return y;
+}
+
+template <class T>
+Var<T> Tape<T>::constant(const Tensor<T>& value) { return constant(value.shape(), value.data()); }
+
+template <class T>
+Var<T> Tape<T>::full(const Shape& shape, T value) {
+  Var<T> y = make_node(Op::Constant, shape, {});
+  std::fill(node(y.id).value, node(y.id).value + shape.numel(), value);
+  finish(y);
+  return y;
+}
+
+template <class T>
+Var<T> Tape<T>::variable(const Tensor<T>& value) {
+  Var<T> y = constant(value);
+  Node<T>& n = node(y.id);
+  n.op = Op::Variable;
+  if (grad_enabled_) {
+    n.flags = kRequiresGrad | kLeafGrad;
+    n.grad = arena_.allocate_array<T>(static_cast<std::size_t>(value.numel()));
+    std::fill(n.grad, n.grad + value.numel(), T(0));
+  }
+  return y;
+}
+
+template <class T>
+Var<T> Tape<T>::param(Parameter<T>& p) {
+  if (p.grad.shape() != p.value.shape())
+    throw_shape_error("param", "gradient and value shapes differ", p.grad.shape(), p.value.shape());
+  Var<T> y = make_node(Op::Param, p.value.shape(), {}, p.value.data());
+  Node<T>& n = node(y.id);
+  if (grad_enabled_) {
+    n.flags = kRequiresGrad | kLeafGrad;
+    n.grad = p.grad.data();
+  }
+  finish(y);
+  return y;
+}
+
+template <class T>
+Var<T> Tape<T>::detach(Var<T> x) {
+  const Node<T>& src = node(x.id);
+  return constant(src.shape, src.value);
+}
+
+template <class T>
+void Tape<T>::reset() {
+  nodes_.clear();
+  arena_.reset();
+}
+
+// ---- numeric backward ------------------------------------------------------------------------
+
+// Zeroed gradient buffers for every intermediate node up to `last` that needs one.
+template <class T>
+void Tape<T>::prepare_backward(std::int32_t last) {
+  for (std::int32_t i = 0; i <= last; ++i) {
+    Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    if ((n.flags & kRequiresGrad) && !(n.flags & kLeafGrad)) {
+      n.grad = arena_.allocate_array<T>(static_cast<std::size_t>(n.shape.numel()));
+      std::fill(n.grad, n.grad + n.shape.numel(), T(0));
+    }
+  }
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> y, const Tensor<T>& seed) {
+  if (y.tape != this) throw std::invalid_argument("backward: the output is not on this tape");
+  Node<T>& out = node(y.id);
+  if (seed.shape().numel() != out.shape.numel())
+    throw_shape_error("backward", "seed does not match the output", seed.shape(), out.shape);
+  if (!(out.flags & kRequiresGrad)) return;  // nothing upstream wants a gradient
+  prepare_backward(y.id);
+  for (index_t i = 0; i < seed.numel(); ++i) out.grad[i] += seed[i];
+  for (std::int32_t i = y.id; i >= 0; --i) {
+    const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    if ((n.flags & kRequiresGrad) && n.n_in > 0) backward_node(i);
+  }
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> y) {
+  if (y.tape != this) throw std::invalid_argument("backward: the output is not on this tape");
+  Node<T>& out = node(y.id);
+  if (out.shape.numel() != 1)
+    throw_shape_error("backward", "needs a one-element output (give a seed for others)", out.shape);
+  if (!(out.flags & kRequiresGrad)) return;
+  prepare_backward(y.id);
+  out.grad[0] += T(1);
+  for (std::int32_t i = y.id; i >= 0; --i) {
+    const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    if ((n.flags & kRequiresGrad) && n.n_in > 0) backward_node(i);
+  }
+}
+
+// ---- recorded backward (gradients as new nodes) ----------------------------------------------
+
+template <class T>
+void Tape<T>::accumulate_graph_grad(std::int32_t id, Var<T> g) {
+  std::int32_t& slot = graph_grad_[static_cast<std::size_t>(id)];
+  slot = slot < 0 ? g.id : add(Var<T>{this, slot}, g).id;
+}
+
+template <class T>
+void Tape<T>::grad(Var<T> y, std::span<const Var<T>> xs, std::span<Var<T>> out, bool create_graph) {
+  if (y.tape != this) throw std::invalid_argument("grad: the output is not on this tape");
+  if (out.size() != xs.size()) throw std::invalid_argument("grad: out and xs differ in length");
+  if (node(y.id).shape.numel() != 1)
+    throw_shape_error("grad", "needs a one-element output", node(y.id).shape);
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    if (xs[k].tape != this || xs[k].id > y.id)
+      throw std::invalid_argument("grad: input " + std::to_string(k) + " is not on this tape before the output");
+    if (!(node(xs[k].id).flags & kRequiresGrad))
+      throw std::invalid_argument("grad: input " + std::to_string(k) +
+                                  " does not require a gradient (make it with tape.variable() or tape.param())");
+  }
+
+  const bool was_enabled = grad_enabled_;
+  grad_enabled_ = create_graph && was_enabled;
+  graph_grad_.assign(static_cast<std::size_t>(y.id) + 1, -1);
+  graph_grad_[static_cast<std::size_t>(y.id)] = full(Shape::scalar(), T(1)).id;
+  // Nodes whose gradient can reach an input: ids between the smallest input and y.
+  std::int32_t lowest = y.id;
+  for (const Var<T>& x : xs) lowest = std::min(lowest, x.id);
+  try {
+    for (std::int32_t i = y.id; i > lowest; --i) {
+      const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+      if (graph_grad_[static_cast<std::size_t>(i)] >= 0 && (n.flags & kRequiresGrad) && n.n_in > 0)
+        backward_graph_node(i);
+    }
+  } catch (...) {
+    grad_enabled_ = was_enabled;
+    throw;
+  }
+  grad_enabled_ = was_enabled;
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    std::int32_t g = graph_grad_[static_cast<std::size_t>(xs[k].id)];
+    out[k] = g >= 0 ? Var<T>{this, g} : zeros(node(xs[k].id).shape);
+    if (!create_graph) out[k] = detach(out[k]);
+  }
+}
+
+template <class T>
+std::vector<Var<T>> Tape<T>::grad(Var<T> y, std::span<const Var<T>> xs, bool create_graph) {
+  std::vector<Var<T>> out(xs.size());
+  grad(y, xs, std::span<Var<T>>(out), create_graph);
+  return out;
+}
+
+template <class T>
+Var<T> Tape<T>::grad(Var<T> y, Var<T> x, bool create_graph) {
+  Var<T> out;
+  grad(y, std::span<const Var<T>>(&x, 1), std::span<Var<T>>(&out, 1), create_graph);
+  return out;
+}
+
+// ---- finite check ----------------------------------------------------------------------------
+
+template <class T>
+void Tape<T>::check_node_finite(std::int32_t id, std::int32_t producer) const {
+  const Node<T>& n = node(id);
+  const bool gradient = producer >= 0;
+  const T* p = gradient ? n.grad : n.value;
+  if (!p) return;
+  for (index_t i = 0; i < n.shape.numel(); ++i) {
+    if (std::isfinite(p[i])) continue;
+    std::ostringstream msg;
+    if (gradient)
+      msg << "non-finite gradient " << p[i] << " produced by the backward of op '" << op_name(node(producer).op)
+          << "' (node " << producer << ") for its input node " << id << " ('" << op_name(n.op) << "', shape "
+          << n.shape.str() << ", element " << i << ")";
+    else
+      msg << "non-finite value " << p[i] << " produced by op '" << op_name(n.op) << "' (node " << id << ", shape "
+          << n.shape.str() << ", element " << i << ")";
+    throw NonFiniteError(msg.str());
+  }
+}
+
+template class Tape<float>;
+template class Tape<double>;
+
+}  // namespace dg
