@@ -6,7 +6,7 @@
 #include "autodiff/kernels/broadcast.hpp"
 #include "autodiff/kernels/matmul.hpp"
 #include "autodiff/kernels/rows.hpp"
-#include "autodiff/kernels/unary.hpp"
+#include "autodiff/kernels/unary_vector.hpp"
 #include "autodiff/tape.hpp"
 
 namespace dg {
@@ -220,7 +220,7 @@ void Tape<T>::backward_node(std::int32_t id) {
       const T a0 = static_cast<T>(n.a0), a1 = static_cast<T>(n.a1);
       const bool known = kernels::dispatch_unary(n.op, [&]<Op o>() {
         parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-          for (index_t i = lo; i < hi; ++i) gx[i] += g[i] * kernels::unary_derivative<o>(px[i], py[i], a0, a1);
+          kernels::unary_backward_range<o>(gx + lo, g + lo, px + lo, py + lo, hi - lo, a0, a1);
         });
       });
       if (!known) throw std::logic_error(std::string("backward: no case for op ") + op_name(n.op));

