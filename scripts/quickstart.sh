@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's quick start: installs what is missing (Debian 12, as root), configures and builds
+# with -march=native in ./build, then runs the main demo (`demo`) or the whole test suite (`test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-}"
+case "$what" in demo|test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
+
+packages=(g++ meson ninja-build pkg-config libeigen3-dev doctest-dev python3-numpy)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+[ -f build/build.ninja ] || meson setup build -Dnative=true
+ninja -C build
+
+if [ "$what" = demo ]; then
+  exec ./build/examples/tape_tour
+else
+  exec meson test -C build --print-errorlogs --num-processes 2
+fi
