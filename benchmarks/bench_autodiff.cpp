@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
       tape.backward(sum(x));
     });
     const double ops = 3.0 * links;
-    std::printf("tiny_op_chain threads=%d ops=%d  min %.4f us/op  median %.4f us/op\n", threads, int(ops),
-                1e6 * t.min_s / ops, 1e6 * t.median_s / ops);
+    std::printf("tiny_op_chain threads=%d min=%.4f median=%.4f unit=us/op ops=%d\n", threads, 1e6 * t.min_s / ops,
+                1e6 * t.median_s / ops, int(ops));
   }
 
   // (b) MLP 3 -> 128 -> 128 -> 3 on 4096 points, MSE loss, forward + backward.
@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
       tape.backward(mean(square(out - tape.constant(y))));
     });
     const double flops = 3.0 * 2.0 * N * (3 * H + H * H + H * 3);  // forward matmuls, backward twice that
-    std::printf("mlp_3_128_128_3_n4096 threads=%d  min %.3f ms  median %.3f ms  (%.1f GFLOP/s matmul at min)\n", threads,
-                1e3 * t.min_s, 1e3 * t.median_s, flops / t.min_s * 1e-9);
+    std::printf("mlp threads=%d min=%.3f median=%.3f unit=ms gflops_at_min=%.1f\n", threads, 1e3 * t.min_s,
+                1e3 * t.median_s, flops / t.min_s * 1e-9);
   }
   return 0;
 }
