@@ -1,7 +1,11 @@
-// The numeric backward pass: one case per op. Each case adds (+=) the node's gradient, pulled
-// back through the op, into the gradients of the inputs that need one.
-//   y = a op b, g = dL/dy  ->  dL/da += g * dy/da, dL/db += g * dy/db (summed over broadcasts)
+// The numeric backward pass: one case per op. Each case pulls the node's gradient g = dL/dy back
+// through the op into the gradients of the inputs that need one:
+//   y = a op b  ->  dL/da += g * dy/da, dL/db += g * dy/db (summed over broadcast dimensions).
+// An intermediate's gradient buffer is not zeroed beforehand: `claim(x)` tells whether this is the
+// first write into it, and then the kernel writes (=) instead of adding (+=). Parameters and
+// variables always accumulate (their gradients persist across steps).
 #include <cmath>
+#include <cstring>
 
 #include "autodiff/kernels/broadcast.hpp"
 #include "autodiff/kernels/matmul.hpp"
@@ -13,30 +17,66 @@ namespace dg {
 
 namespace {
 
-// ga += g * d(a, b, y) summed onto a's (possibly broadcast) shape; `which` = 0 for a, 1 for b.
+template <class T>
+bool wants_grad(const Node<T>& n) { return (n.flags & kRequiresGrad) && n.grad; }
+
+// True when x's gradient buffer has not been written yet (the caller then overwrites it);
+// marks it written either way.
+template <class T>
+bool claim(Node<T>& x) {
+  if (x.flags & (kLeafGrad | kGradWritten)) return false;
+  x.flags |= kGradWritten;
+  return true;
+}
+
+// For kernels that can only add: zero x's buffer on its first use.
+template <class T>
+void claim_zeroed(Node<T>& x) {
+  if (claim(x)) std::memset(x.grad, 0, sizeof(T) * static_cast<std::size_t>(x.shape.numel()));
+}
+
+// target.grad (+)= g * d(a, b, y), summed onto target's (possibly broadcast) shape.
 template <class T, class D>
-void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, const Node<T>& target, Arena& arena, D d) {
+void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, Node<T>& target, Arena& arena, D d) {
   const kernels::BroadcastGrid grid(n.shape);
   const kernels::OperandStrides A(a.shape, n.shape), B(b.shape, n.shape);
   const T* g = n.grad;
   const T* y = n.value;
-  kernels::accumulate_rows(target.grad, target.shape, n.shape, arena, [&](index_t r, T* dst, index_t stride) {
-    const T* pa = a.value + A.row_offset(r, grid.d1);
-    const T* pb = b.value + B.row_offset(r, grid.d1);
-    const T* pg = g + r * grid.d2;
-    const T* py = y + r * grid.d2;
-    if (stride) {
-      for (index_t j = 0; j < grid.d2; ++j) dst[j] += pg[j] * d(pa[j * A.s2], pb[j * B.s2], py[j]);
-    } else {
-      T s = dst[0];
-      for (index_t j = 0; j < grid.d2; ++j) s += pg[j] * d(pa[j * A.s2], pb[j * B.s2], py[j]);
-      dst[0] = s;
-    }
-  });
+  auto rows = [&]<bool overwrite>() {
+    kernels::accumulate_rows(target.grad, target.shape, n.shape, arena, [&](index_t r, T* dst, index_t stride) {
+      const T* pa = a.value + A.row_offset(r, grid.d1);
+      const T* pb = b.value + B.row_offset(r, grid.d1);
+      const T* pg = g + r * grid.d2;
+      const T* py = y + r * grid.d2;
+      if (stride) {
+        for (index_t j = 0; j < grid.d2; ++j) {
+          const T v = pg[j] * d(pa[j * A.s2], pb[j * B.s2], py[j]);
+          if constexpr (overwrite) dst[j] = v;
+          else dst[j] += v;
+        }
+      } else {
+        T s = overwrite ? T(0) : dst[0];
+        for (index_t j = 0; j < grid.d2; ++j) s += pg[j] * d(pa[j * A.s2], pb[j * B.s2], py[j]);
+        dst[0] = s;
+      }
+    });
+  };
+  // Overwriting is safe only when every target element receives exactly one output row's terms.
+  const kernels::OperandStrides X(target.shape, n.shape);
+  const bool one_to_one = target.shape.numel() == n.shape.numel() || (X.s2 == 0 && target.shape.numel() == grid.rows());
+  if (one_to_one && claim(target)) rows.template operator()<true>();
+  else {
+    claim_zeroed(target);
+    rows.template operator()<false>();
+  }
 }
 
+// dst (rows, width) (+)= src block.
 template <class T>
-bool wants_grad(const Node<T>& n) { return (n.flags & kRequiresGrad) && n.grad; }
+void put_block(bool overwrite, T* dst, index_t dst_stride, const T* src, index_t src_stride, index_t rows, index_t width) {
+  if (overwrite) kernels::copy_block(dst, dst_stride, src, src_stride, rows, width);
+  else kernels::add_block(dst, dst_stride, src, src_stride, rows, width);
+}
 
 }  // namespace
 
@@ -45,7 +85,7 @@ void Tape<T>::backward_node(std::int32_t id) {
   const Node<T>& n = nodes_[static_cast<std::size_t>(id)];
   const T* g = n.grad;  // (n.shape) dL/dy
   const index_t N = n.shape.numel();
-  const Node<T>& x = nodes_[static_cast<std::size_t>(n.in[0])];  // first input
+  Node<T>& x = nodes_[static_cast<std::size_t>(n.in[0])];  // first input
   switch (n.op) {
     case Op::Constant:
     case Op::Variable:
@@ -59,7 +99,7 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::Sub:
     case Op::Mul:
     case Op::Div: {
-      const Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
+      Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
       const Op op = n.op;
       if (wants_grad(x)) {
         if (op == Op::Mul) binary_backward(n, x, b, x, arena_, [](T, T bv, T) { return bv; });
@@ -76,22 +116,24 @@ void Tape<T>::backward_node(std::int32_t id) {
     }
 
     case Op::MatMul: {
-      const Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
+      Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
       const bool ta = n.i0, tb = n.i1;
       const index_t m = n.shape[0], nn = n.shape[1];
       const index_t k = ta ? x.shape[0] : x.shape[1];
-      // y = op(a) op(b); the four transpose cases written out (see the header of this file).
+      // y = op(a) op(b); the four transpose cases written out.
       if (wants_grad(x)) {
-        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, true);       // g b^T
-        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, true);  // g b
-        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, true);   // b g^T
-        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, true);                   // b^T g^T
+        const bool acc = !claim(x);
+        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc);       // g b^T
+        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc);  // g b
+        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc);   // b g^T
+        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc);                   // b^T g^T
       }
       if (wants_grad(b)) {
-        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, true);       // a^T g
-        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, true);  // a g
-        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, true);   // g^T a
-        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, true);                   // g^T a^T
+        const bool acc = !claim(b);
+        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc);       // a^T g
+        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc);  // a g
+        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc);   // g^T a
+        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc);                   // g^T a^T
       }
       break;
     }
@@ -99,37 +141,36 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::Transpose: {
       if (!wants_grad(x)) break;
       const index_t R = x.shape[0], C = x.shape[1];  // g is (C, R)
+      const bool overwrite = claim(x);
       T* gx = x.grad;
       parallel_for(R, R * C, [&](index_t lo, index_t hi) {
         for (index_t r = lo; r < hi; ++r)
-          for (index_t c = 0; c < C; ++c) gx[r * C + c] += g[c * R + r];
+          for (index_t c = 0; c < C; ++c) gx[r * C + c] = (overwrite ? T(0) : gx[r * C + c]) + g[c * R + r];
       });
       break;
     }
 
-    case Op::Reshape: {
-      if (!wants_grad(x)) break;
-      T* gx = x.grad;
-      parallel_for(N, N, [&](index_t lo, index_t hi) {
-        for (index_t i = lo; i < hi; ++i) gx[i] += g[i];
-      });
+    case Op::Reshape:
+      if (wants_grad(x)) put_block(claim(x), x.grad, N, g, N, index_t(1), N);
       break;
-    }
 
     case Op::Expand:  // y = broadcast(x): gx += sum of g over the broadcast dims
-      if (wants_grad(x)) kernels::sum_to_accumulate(x.grad, x.shape, g, n.shape, arena_);
+      if (!wants_grad(x)) break;
+      claim_zeroed(x);
+      kernels::sum_to_accumulate(x.grad, x.shape, g, n.shape, arena_);
       break;
 
     case Op::SumTo: {  // y = sum over broadcast dims of x: gx += broadcast(g)
       if (!wants_grad(x)) break;
       const kernels::BroadcastGrid grid(x.shape);
       const kernels::OperandStrides G(n.shape, x.shape);
+      const bool overwrite = claim(x);
       T* gx = x.grad;
       parallel_for(grid.rows(), x.shape.numel(), [&](index_t lo, index_t hi) {
         for (index_t r = lo; r < hi; ++r) {
           const T* pg = g + G.row_offset(r, grid.d1);
           T* dst = gx + r * grid.d2;
-          for (index_t j = 0; j < grid.d2; ++j) dst[j] += pg[j * G.s2];
+          for (index_t j = 0; j < grid.d2; ++j) dst[j] = (overwrite ? T(0) : dst[j]) + pg[j * G.s2];
         }
       });
       break;
@@ -140,12 +181,9 @@ void Tape<T>::backward_node(std::int32_t id) {
       const index_t Cy = n.shape[1];
       index_t offset = 0;
       for (int k = 0; k < n.n_in; ++k) {
-        const Node<T>& xk = nodes_[static_cast<std::size_t>(n.in[k])];
+        Node<T>& xk = nodes_[static_cast<std::size_t>(n.in[k])];
         const index_t R = xk.shape[0], C = xk.shape[1];
-        if (wants_grad(xk)) {
-          const T* src = axis == 0 ? g + offset * Cy : g + offset;
-          kernels::add_block(xk.grad, C, src, Cy, R, C);
-        }
+        if (wants_grad(xk)) put_block(claim(xk), xk.grad, C, axis == 0 ? g + offset * Cy : g + offset, Cy, R, C);
         offset += xk.shape[axis];
       }
       break;
@@ -153,6 +191,7 @@ void Tape<T>::backward_node(std::int32_t id) {
 
     case Op::Slice: {
       if (!wants_grad(x)) break;
+      claim_zeroed(x);
       const index_t Cx = x.shape[1], start = n.i1;
       T* dst = n.i0 == 0 ? x.grad + start * Cx : x.grad + start;
       kernels::add_block(dst, Cx, g, n.shape[1], n.shape[0], n.shape[1]);
@@ -162,38 +201,42 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::Pad: {
       if (!wants_grad(x)) break;
       const index_t Cy = n.shape[1], start = n.i1;
-      const T* src = n.i0 == 0 ? g + start * Cy : g + start;
-      kernels::add_block(x.grad, x.shape[1], src, Cy, x.shape[0], x.shape[1]);
+      put_block(claim(x), x.grad, x.shape[1], n.i0 == 0 ? g + start * Cy : g + start, Cy, x.shape[0], x.shape[1]);
       break;
     }
 
     case Op::GatherRows:  // y[e] = x[idx[e]]: gx[idx[e]] += g[e]
-      if (wants_grad(x)) kernels::scatter_add_rows(x.grad, g, n.index, n.n_index, n.shape[1], x.shape[0], arena_);
+      if (!wants_grad(x)) break;
+      claim_zeroed(x);
+      kernels::scatter_add_rows(x.grad, g, n.index, n.n_index, n.shape[1], x.shape[0], arena_);
       break;
 
     case Op::ScatterAddRows: {  // y[idx[e]] += x[e]: gx[e] += g[idx[e]]
       if (!wants_grad(x)) break;
       const index_t E = n.n_index, C = n.shape[1];
       const std::int32_t* idx = n.index;
+      const bool overwrite = claim(x);
       T* gx = x.grad;
       parallel_for(E, E * C, [&](index_t lo, index_t hi) {
         for (index_t e = lo; e < hi; ++e)
-          for (index_t c = 0; c < C; ++c) gx[e * C + c] += g[idx[e] * C + c];
+          for (index_t c = 0; c < C; ++c) gx[e * C + c] = (overwrite ? T(0) : gx[e * C + c]) + g[idx[e] * C + c];
       });
       break;
     }
 
     case Op::RowDot: {  // y[r] = sum_c a[r,c] b[r,c]
-      const Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
+      Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
       const index_t R = x.shape[0], C = x.shape[1];
-      auto pull = [&](T* dst, const T* other) {
+      auto pull = [&](Node<T>& target, const T* other) {
+        const bool overwrite = claim(target);
+        T* dst = target.grad;
         parallel_for(R, R * C, [&](index_t lo, index_t hi) {
           for (index_t r = lo; r < hi; ++r)
-            for (index_t c = 0; c < C; ++c) dst[r * C + c] += g[r] * other[r * C + c];
+            for (index_t c = 0; c < C; ++c) dst[r * C + c] = (overwrite ? T(0) : dst[r * C + c]) + g[r] * other[r * C + c];
         });
       };
-      if (wants_grad(x)) pull(x.grad, b.value);
-      if (wants_grad(b)) pull(b.grad, x.value);
+      if (wants_grad(x)) pull(x, b.value);
+      if (wants_grad(b)) pull(b, x.value);
       break;
     }
 
@@ -201,12 +244,12 @@ void Tape<T>::backward_node(std::int32_t id) {
       if (!wants_grad(x)) break;
       const index_t R = x.shape[0], C = x.shape[1];
       const T* y = n.value;
+      const bool overwrite = claim(x);
       T* gx = x.grad;
       parallel_for(R, R * C, [&](index_t lo, index_t hi) {
         for (index_t r = lo; r < hi; ++r) {
-          if (y[r] == T(0)) continue;
-          const T s = g[r] / y[r];
-          for (index_t c = 0; c < C; ++c) gx[r * C + c] += s * x.value[r * C + c];
+          const T s = y[r] == T(0) ? T(0) : g[r] / y[r];
+          for (index_t c = 0; c < C; ++c) gx[r * C + c] = (overwrite ? T(0) : gx[r * C + c]) + s * x.value[r * C + c];
         }
       });
       break;
@@ -218,9 +261,10 @@ void Tape<T>::backward_node(std::int32_t id) {
       const T* py = n.value;
       T* gx = x.grad;
       const T a0 = static_cast<T>(n.a0), a1 = static_cast<T>(n.a1);
+      const bool overwrite = claim(x);
       const bool known = kernels::dispatch_unary(n.op, [&]<Op o>() {
         parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-          kernels::unary_backward_range<o>(gx + lo, g + lo, px + lo, py + lo, hi - lo, a0, a1);
+          kernels::unary_backward_range<o>(gx + lo, g + lo, px + lo, py + lo, hi - lo, a0, a1, overwrite);
         });
       });
       if (!known) throw std::logic_error(std::string("backward: no case for op ") + op_name(n.op));

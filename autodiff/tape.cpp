@@ -110,15 +110,27 @@ void Tape<T>::reset() {
 
 // ---- numeric backward ------------------------------------------------------------------------
 
-// Zeroed gradient buffers for every intermediate node up to `last` that needs one.
+// Gradient buffers for every intermediate node up to `last` that needs one. They are not
+// zeroed: the first gradient written into a buffer overwrites it (kGradWritten), which saves
+// a pass over memory per node.
 template <class T>
 void Tape<T>::prepare_backward(std::int32_t last) {
   for (std::int32_t i = 0; i <= last; ++i) {
     Node<T>& n = nodes_[static_cast<std::size_t>(i)];
     if ((n.flags & kRequiresGrad) && !(n.flags & kLeafGrad)) {
       n.grad = arena_.allocate_array<T>(static_cast<std::size_t>(n.shape.numel()));
-      std::fill(n.grad, n.grad + n.shape.numel(), T(0));
+      n.flags &= static_cast<std::uint8_t>(~kGradWritten);
     }
+  }
+}
+
+// Runs the backward of every node from `last` down to 0 that received a gradient.
+template <class T>
+void Tape<T>::backward_sweep(std::int32_t last) {
+  for (std::int32_t i = last; i >= 0; --i) {
+    const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    const bool has_grad = (n.flags & kLeafGrad) || (n.flags & kGradWritten);
+    if ((n.flags & kRequiresGrad) && n.n_in > 0 && has_grad) backward_node(i);
   }
 }
 
@@ -130,11 +142,10 @@ void Tape<T>::backward(Var<T> y, const Tensor<T>& seed) {
     throw_shape_error("backward", "seed does not match the output", seed.shape(), out.shape);
   if (!(out.flags & kRequiresGrad)) return;  // nothing upstream wants a gradient
   prepare_backward(y.id);
-  for (index_t i = 0; i < seed.numel(); ++i) out.grad[i] += seed[i];
-  for (std::int32_t i = y.id; i >= 0; --i) {
-    const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
-    if ((n.flags & kRequiresGrad) && n.n_in > 0) backward_node(i);
-  }
+  const bool fresh = !(out.flags & kLeafGrad);
+  for (index_t i = 0; i < seed.numel(); ++i) out.grad[i] = (fresh ? T(0) : out.grad[i]) + seed[i];
+  out.flags |= kGradWritten;
+  backward_sweep(y.id);
 }
 
 template <class T>
@@ -145,11 +156,9 @@ void Tape<T>::backward(Var<T> y) {
     throw_shape_error("backward", "needs a one-element output (give a seed for others)", out.shape);
   if (!(out.flags & kRequiresGrad)) return;
   prepare_backward(y.id);
-  out.grad[0] += T(1);
-  for (std::int32_t i = y.id; i >= 0; --i) {
-    const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
-    if ((n.flags & kRequiresGrad) && n.n_in > 0) backward_node(i);
-  }
+  out.grad[0] = (out.flags & kLeafGrad ? out.grad[0] : T(0)) + T(1);
+  out.flags |= kGradWritten;
+  backward_sweep(y.id);
 }
 
 // ---- recorded backward (gradients as new nodes) ----------------------------------------------
@@ -220,7 +229,7 @@ void Tape<T>::check_node_finite(std::int32_t id, std::int32_t producer) const {
   const Node<T>& n = node(id);
   const bool gradient = producer >= 0;
   const T* p = gradient ? n.grad : n.value;
-  if (!p) return;
+  if (!p || (gradient && !(n.flags & (kLeafGrad | kGradWritten)))) return;
   for (index_t i = 0; i < n.shape.numel(); ++i) {
     if (std::isfinite(p[i])) continue;
     std::ostringstream msg;

@@ -79,7 +79,9 @@ struct Node {
   std::int32_t in[4] = {-1, -1, -1, -1};
   Shape shape;
   T* value = nullptr;  // (shape) in the arena, or the parameter's storage
-  T* grad = nullptr;   // (shape) set by backward; a parameter's own grad for Param nodes
+  T* grad = nullptr;   // (shape) set by backward; a parameter's own grad for Param nodes.
+                       // An intermediate's buffer is not zeroed: its first contribution is
+                       // written with =, later ones added with += (see kGradWritten).
   double a0 = 0, a1 = 0;
   index_t i0 = 0, i1 = 0, i2 = 0;
   const std::int32_t* index = nullptr;  // (n_index) for gather / scatter
@@ -89,6 +91,7 @@ struct Node {
 enum NodeFlag : std::uint8_t {
   kRequiresGrad = 1,  // some input (transitively) is a parameter or variable
   kLeafGrad = 2,      // grad buffer persists across backward calls (Param, Variable)
+  kGradWritten = 4,   // an intermediate's grad buffer holds data (otherwise it reads as zero)
 };
 
 // Thrown by the finite-value debug check; names the op and node that made the first NaN or Inf.
@@ -159,6 +162,7 @@ class Tape {
 
  private:
   void prepare_backward(std::int32_t last);
+  void backward_sweep(std::int32_t last);
   void backward_node(std::int32_t id);                // numeric: autodiff/backward.cpp
   void backward_graph_node(std::int32_t id);          // as ops: autodiff/backward_graph.cpp
   void accumulate_graph_grad(std::int32_t id, Var<T> g);

@@ -30,19 +30,24 @@ void unary_forward_range(T* y, const T* x, index_t n, T a0, T a1) {
     for (index_t i = 0; i < n; ++i) y[i] = unary_value<op>(x[i], a0, a1);
 }
 
-// gx[0, n) += g * f'(x, y).
+// gx[0, n) += g * f'(x, y), or = when `overwrite` (the first gradient written into gx).
 template <Op op, class T>
-void unary_backward_range(T* gx, const T* g, const T* x, const T* y, index_t n, T a0, T a1) {
+void unary_backward_range(T* gx, const T* g, const T* x, const T* y, index_t n, T a0, T a1, bool overwrite) {
   using A = Eigen::Array<T, Eigen::Dynamic, 1>;
   const Eigen::Map<const A> X(x, n), Y(y, n), G(g, n);
   Eigen::Map<A> GX(gx, n);
-  if constexpr (op == Op::Sigmoid) GX += G * Y * (T(1) - Y);
-  else if constexpr (op == Op::Tanh) GX += G * (T(1) - Y * Y);
-  else if constexpr (op == Op::Silu) {
-    GX += G * X.logistic() * (T(1) + X * (T(1) - X.logistic()));
-  } else if constexpr (op == Op::Softplus) GX += G * X.logistic();
-  else if constexpr (op == Op::Sin) GX += G * X.cos();
-  else if constexpr (op == Op::Cos) GX -= G * X.sin();
+  auto put = [&](const auto& expr) {
+    if (overwrite) GX = expr;
+    else GX += expr;
+  };
+  if constexpr (op == Op::Sigmoid) put(G * Y * (T(1) - Y));
+  else if constexpr (op == Op::Tanh) put(G * (T(1) - Y * Y));
+  else if constexpr (op == Op::Silu) put(G * X.logistic() * (T(1) + X * (T(1) - X.logistic())));
+  else if constexpr (op == Op::Softplus) put(G * X.logistic());
+  else if constexpr (op == Op::Sin) put(G * X.cos());
+  else if constexpr (op == Op::Cos) put(-G * X.sin());
+  else if (overwrite)
+    for (index_t i = 0; i < n; ++i) gx[i] = g[i] * unary_derivative<op>(x[i], y[i], a0, a1);
   else
     for (index_t i = 0; i < n; ++i) gx[i] += g[i] * unary_derivative<op>(x[i], y[i], a0, a1);
 }
