@@ -1,0 +1,37 @@
+// Activation functions as a small enum, so that layers (MLP) can take one as an option and
+// configs can name one. All are tape ops or compositions of them:
+//   gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (the tanh form, Hendrycks & Gimpel 2016)
+#pragma once
+
+#include <string_view>
+
+#include "autodiff/ops.hpp"
+
+namespace dg::nn {
+
+enum class Activation { Identity, Relu, Silu, Tanh, Sigmoid, Softplus, Sin, Gelu };
+
+// The tanh approximation of GELU, composed of tape ops.
+template <class T>
+Var<T> gelu(Var<T> x);
+
+// f(x) for the chosen activation; Identity returns x itself (no node).
+template <class T>
+Var<T> activate(Activation f, Var<T> x);
+
+// "identity", "relu", "silu", "tanh", "sigmoid", "softplus", "sin", "gelu".
+const char* activation_name(Activation f);
+// The inverse of activation_name (also accepts "none", "linear" and "swish"); throws
+// std::invalid_argument listing the known names.
+Activation parse_activation(std::string_view name);
+
+// The initialiser gain recommended for a layer followed by f (PyTorch's calculate_gain where it
+// defines one: relu sqrt(2), tanh 5/3, identity and sigmoid 1; 1 for the others).
+double recommended_gain(Activation f);
+
+extern template Var<float> gelu(Var<float>);
+extern template Var<double> gelu(Var<double>);
+extern template Var<float> activate(Activation, Var<float>);
+extern template Var<double> activate(Activation, Var<double>);
+
+}  // namespace dg::nn

@@ -1,0 +1,81 @@
+// Optimizer base: parameter list checks, the finite-gradient check, the step driver and state helpers.
+#include "nn/optimizer.hpp"
+
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace dg::nn {
+
+void check_hyperparameter(const char* who, const char* what, double v, double lo, double hi) {
+  if (std::isfinite(v) && v >= lo && v <= hi) return;
+  std::ostringstream s;
+  s << who << ": " << what << " must be in [" << lo << ", " << hi << "], got " << v;
+  throw std::invalid_argument(s.str());
+}
+
+template <class T>
+Optimizer<T>::Optimizer(std::vector<NamedParameter<T>> params, double lr) : params_(std::move(params)), lr_(0) {
+  set_lr(lr);
+  std::set<const Parameter<T>*> seen;
+  std::set<std::string> names;
+  for (const NamedParameter<T>& p : params_) {
+    if (!p.param) throw std::invalid_argument("optimizer: parameter '" + p.name + "' is null");
+    if (!seen.insert(p.param).second) throw std::invalid_argument("optimizer: parameter '" + p.name + "' is listed twice");
+    if (!names.insert(p.name).second) throw std::invalid_argument("optimizer: two parameters are named '" + p.name + "'");
+  }
+}
+
+template <class T>
+void Optimizer<T>::set_lr(double lr) {
+  check_hyperparameter("optimizer", "learning rate", lr, 0.0, std::numeric_limits<double>::max());
+  lr_ = lr;
+}
+
+template <class T>
+void Optimizer<T>::set_step_count(std::int64_t steps) {
+  if (steps < 0) throw std::invalid_argument("optimizer: negative step count " + std::to_string(steps));
+  steps_ = steps;
+}
+
+template <class T>
+void Optimizer<T>::step() {
+  // Check every gradient before touching any value, so a bad step changes nothing.
+  if (check_finite_) {
+    for (const NamedParameter<T>& p : params_) {
+      const Tensor<T>& g = p.param->grad;
+      for (index_t i = 0; i < g.numel(); ++i)
+        if (!std::isfinite(g[i]))
+          throw NonFiniteGradient(describe() + " step " + std::to_string(steps_ + 1) + ": gradient of '" + p.name +
+                                  "' has a non-finite value at element " + std::to_string(i));
+    }
+  }
+  for (std::size_t k = 0; k < params_.size(); ++k) update(k);
+  ++steps_;
+}
+
+template <class T>
+void Optimizer<T>::zero_grad() {
+  for (const NamedParameter<T>& p : params_) p.param->zero_grad();
+}
+
+template <class T>
+std::vector<Tensor<T>> Optimizer<T>::zeros_like_parameters() const {
+  std::vector<Tensor<T>> out;
+  out.reserve(params_.size());
+  for (const NamedParameter<T>& p : params_) out.push_back(Tensor<T>::zeros(p.param->shape()));
+  return out;
+}
+
+template <class T>
+std::vector<NamedTensor<T>> Optimizer<T>::named(const std::string& prefix, std::vector<Tensor<T>>& buffers) const {
+  std::vector<NamedTensor<T>> out;
+  for (std::size_t k = 0; k < buffers.size(); ++k) out.push_back({prefix + "." + params_[k].name, &buffers[k]});
+  return out;
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
+
+}  // namespace dg::nn
