@@ -255,6 +255,31 @@ void Tape<T>::backward_node(std::int32_t id) {
       break;
     }
 
+    case Op::Linear: {  // y = act(z), z = x W + b: gz = g act'(z); gx += gz W^T, gW += x^T gz, gb += sum_rows gz
+      Node<T>& W = nodes_[static_cast<std::size_t>(n.in[1])];
+      Node<T>* b = n.n_in == 3 ? &nodes_[static_cast<std::size_t>(n.in[2])] : nullptr;
+      const index_t R = x.shape[0], I = x.shape[1], O = W.shape[1];
+      const Op op = act_op(static_cast<Act>(n.i0));
+      const T* gz = g;  // (R, O)
+      if (op != Op::Count) {
+        T* tmp = arena_.allocate_array<T>(static_cast<std::size_t>(N));
+        const T* z = n.saved ? n.saved : n.value;  // relu, tanh, sigmoid: from y alone
+        kernels::dispatch_unary(op, [&]<Op o>() {
+          parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
+            kernels::unary_backward_range<o>(tmp + lo, g + lo, z + lo, n.value + lo, hi - lo, T(0), T(0), true);
+          });
+        });
+        gz = tmp;
+      }
+      if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x));
+      if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W));
+      if (b && wants_grad(*b)) {
+        claim_zeroed(*b);
+        kernels::sum_to_accumulate(b->grad, b->shape, gz, n.shape, arena_);
+      }
+      break;
+    }
+
     default: {  // the unary elementwise ops: gx += g * f'(x, y)
       if (!wants_grad(x)) break;
       const T* px = x.value;

@@ -99,6 +99,31 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       break;
     }
 
+    case Op::Linear: {  // recomputes z = x W + b from primitives, then the unfused formulas
+      const Var<T> W = b;
+      const bool has_bias = n.n_in == 3;
+      Var<T> z = matmul(a, W);
+      if (has_bias) z = z + Var<T>{this, n.in[2]};
+      Var<T> gz = g;
+      switch (static_cast<Act>(n.i0)) {
+        case Act::Identity: break;
+        case Act::Relu: gz = g * mask(z, 0.0, std::numeric_limits<double>::infinity()); break;
+        case Act::Tanh: gz = g * (1.0 - square(y)); break;
+        case Act::Sigmoid: gz = g * (y * (1.0 - y)); break;
+        case Act::Silu: {
+          Var<T> s = sigmoid(z);
+          gz = g * (s * (1.0 + z * (1.0 - s)));
+          break;
+        }
+        case Act::Softplus: gz = g * sigmoid(z); break;
+        case Act::Sin: gz = g * cos(z); break;
+      }
+      if (wa) give(n.in[0], matmul(gz, W, false, true));
+      if (wb) give(n.in[1], matmul(a, gz, true, false));
+      if (has_bias && wants(n.in[2])) give(n.in[2], sum_to(gz, nodes_[static_cast<std::size_t>(n.in[2])].shape));
+      break;
+    }
+
     case Op::Constant:
     case Op::Variable:
     case Op::Param:

@@ -26,7 +26,9 @@ namespace dg {
   X(Concat, "concat") X(Slice, "slice") X(Pad, "pad")                                     \
   /* rows */                                                                              \
   X(GatherRows, "gather_rows") X(ScatterAddRows, "scatter_add_rows")                      \
-  X(RowDot, "row_dot") X(RowNorm, "row_norm")
+  X(RowDot, "row_dot") X(RowNorm, "row_norm")                                             \
+  /* fused */                                                                             \
+  X(Linear, "linear")
 
 enum class Op : std::uint8_t {
 #define DG_OP_ENUM(e, s) e,
@@ -36,5 +38,11 @@ enum class Op : std::uint8_t {
 };
 
 const char* op_name(Op op);
+
+// Activations the fused `linear` op can apply; each is the unary op of the same name.
+enum class Act : std::uint8_t { Identity, Relu, Tanh, Sigmoid, Silu, Softplus, Sin };
+const char* act_name(Act act);
+// The unary op that computes `act` (Op::Count for Identity).
+Op act_op(Act act);
 
 }  // namespace dg

@@ -62,6 +62,11 @@ template <class T> Var<T> segment_mean(Var<T> x, std::span<const std::int32_t> s
 template <class T> Var<T> row_dot(Var<T> a, Var<T> b);  // (R, C), (R, C) -> (R, 1)
 template <class T> Var<T> row_norm(Var<T> x);           // (R, C) -> (R, 1); gradient 0 at 0
 
+// ---- fused ------------------------------------------------------------------------------------
+// act(x W + b) as one node: x (R, I), W (I, O), b (O) or an empty Var for no bias -> (R, O).
+// One pass over the output for bias and activation, and one backward case.
+template <class T> Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act = Act::Identity);
+
 // ---- operators ------------------------------------------------------------------------------
 template <class T> Var<T> operator+(Var<T> a, Var<T> b) { return add(a, b); }
 template <class T> Var<T> operator-(Var<T> a, Var<T> b) { return sub(a, b); }

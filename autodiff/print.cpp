@@ -18,6 +18,32 @@ const char* op_name(Op op) {
   return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
 }
 
+const char* act_name(Act act) {
+  switch (act) {
+    case Act::Identity: return "identity";
+    case Act::Relu: return "relu";
+    case Act::Tanh: return "tanh";
+    case Act::Sigmoid: return "sigmoid";
+    case Act::Silu: return "silu";
+    case Act::Softplus: return "softplus";
+    case Act::Sin: return "sin";
+  }
+  return "?";
+}
+
+Op act_op(Act act) {
+  switch (act) {
+    case Act::Identity: return Op::Count;
+    case Act::Relu: return Op::Relu;
+    case Act::Tanh: return Op::Tanh;
+    case Act::Sigmoid: return Op::Sigmoid;
+    case Act::Silu: return Op::Silu;
+    case Act::Softplus: return Op::Softplus;
+    case Act::Sin: return Op::Sin;
+  }
+  return Op::Count;
+}
+
 namespace {
 
 template <class T>
@@ -35,6 +61,7 @@ std::string attributes(const Node<T>& n) {
     case Op::Pad: s << "axis=" << n.i0 << " start=" << n.i1; break;
     case Op::GatherRows:
     case Op::ScatterAddRows: s << "indices=" << n.n_index; break;
+    case Op::Linear: s << act_name(static_cast<Act>(n.i0)) << (n.n_in == 3 ? " bias" : ""); break;
     default: break;
   }
   return s.str();

@@ -139,3 +139,30 @@ TEST_CASE_TEMPLATE("row ops match finite differences", T, float, double) {
   gradcheck<T>("big scatter", [&](auto&, auto& x) { return square(scatter_add_rows(x[0], big, 300)); },
                {InputSpec{Shape{5000, 8}}}, 9, true, 16, 20.0);  // large sums: FD rounding ~1e-6
 }
+
+TEST_CASE_TEMPLATE("fused linear matches finite differences for every activation", T, float, double) {
+  for (Act act : {Act::Identity, Act::Relu, Act::Tanh, Act::Sigmoid, Act::Silu, Act::Softplus, Act::Sin}) {
+    CAPTURE(act_name(act));
+    // Relu: keep x W + b away from 0 by using positive inputs and a positive/negative split of W.
+    const InputSpec xs{Shape{5, 3}, 0.2, 1.0}, ws{Shape{3, 4}, 0.2, 1.0}, bs{Shape{4}, -0.1, 0.1};
+    gradcheck<T>("linear with bias", [act](auto&, auto& x) { return linear(x[0], x[1], x[2], act); }, {xs, ws, bs});
+    gradcheck<T>("linear without bias", [act](auto&, auto& x) { return linear(x[0], x[1], std::decay_t<decltype(x[0])>{}, act); }, {xs, ws});
+  }
+  // Many rows: the row-blocked parallel path, and the bias reduction over chunks.
+  gradcheck<T>("big linear", [](auto&, auto& x) { return linear(x[0], x[1], x[2], Act::Silu); },
+               {InputSpec{Shape{700, 6}}, InputSpec{Shape{6, 5}}, InputSpec{Shape{5}}}, 4, true, 16, 20.0);
+}
+
+TEST_CASE("fused linear equals the unfused ops") {
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> n01;
+  Tensor<double> x(Shape{9, 4}), w(Shape{4, 3}), b(Shape{3});
+  for (Tensor<double>* t : {&x, &w, &b})
+    for (index_t i = 0; i < t->numel(); ++i) (*t)[i] = n01(rng);
+  Tape<double> tape;
+  Var<double> vx = tape.constant(x), vw = tape.constant(w), vb = tape.constant(b);
+  Var<double> fused = linear(vx, vw, vb, Act::Tanh);
+  Var<double> plain = tanh(matmul(vx, vw) + vb);
+  for (index_t i = 0; i < fused.numel(); ++i) CHECK(fused[i] == doctest::Approx(plain[i]).epsilon(1e-14));
+  CHECK_THROWS_WITH_AS(linear(vx, tape.constant(Tensor<double>(Shape{3, 3})), vb), "linear: inner dimensions differ (shapes (9, 4) and (3, 3))", ShapeError);
+}

@@ -1,0 +1,52 @@
+// Forward of the fused op `linear`: y = act(x W + b) in one node. The product goes through the
+// matmul kernel; bias and activation are applied in one pass over each block of output rows.
+// The pre-activation z = x W + b is kept (node.saved) when the activation's derivative needs it
+// (silu, softplus, sin); tanh, sigmoid and relu are differentiated from y alone.
+#include <cstring>
+
+#include "autodiff/kernels/matmul.hpp"
+#include "autodiff/kernels/unary_vector.hpp"
+#include "autodiff/ops.hpp"
+
+namespace dg {
+
+// True when the derivative of act must be computed from the pre-activation.
+inline bool linear_needs_preactivation(Act act) { return act == Act::Silu || act == Act::Softplus || act == Act::Sin; }
+
+template <class T>
+Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
+  if (!x.tape || W.tape != x.tape || (b.tape && b.tape != x.tape))
+    throw std::invalid_argument("linear: inputs are empty or on different tapes");
+  Tape<T>& t = *x.tape;
+  const Shape sx = x.shape(), sw = W.shape();
+  if (sx.rank != 2 || sw.rank != 2) throw_shape_error("linear", "needs rank-2 x and W", sx, sw);
+  if (sx[1] != sw[0]) throw_shape_error("linear", "inner dimensions differ", sx, sw);
+  const index_t R = sx[0], I = sx[1], O = sw[1];
+  if (b.tape && b.numel() != O) throw_shape_error("linear", "bias length differs from the output width", b.shape(), sw);
+  Var<T> y = b.tape ? t.make_node(Op::Linear, Shape{R, O}, {x, W, b}) : t.make_node(Op::Linear, Shape{R, O}, {x, W});
+  Node<T>& n = t.node(y.id);
+  n.i0 = static_cast<index_t>(act);
+  const bool keep_z = linear_needs_preactivation(act) && (n.flags & kRequiresGrad);
+  T* z = keep_z ? t.arena().template allocate_array<T>(static_cast<std::size_t>(R * O)) : n.value;  // (R, O)
+  n.saved = keep_z ? z : nullptr;
+  T* out = n.value;
+  const T* bias = b.tape ? b.data() : nullptr;
+  const Op op = act_op(act);
+  // Blocks of rows: product, then bias and activation while the block is in cache.
+  auto block = [&](index_t lo, index_t hi) {
+    kernels::matmul(z + lo * O, x.data() + lo * I, W.data(), hi - lo, O, I, false, false, false);
+    if (bias)
+      for (index_t r = lo; r < hi; ++r)
+        for (index_t c = 0; c < O; ++c) z[r * O + c] += bias[c];
+    if (op != Op::Count)
+      kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * O, z + lo * O, (hi - lo) * O, T(0), T(0)); });
+  };
+  parallel_chunks(R, kernels::kMatmulRowBlock, R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
+  t.finish(y);
+  return y;
+}
+
+template Var<float> linear(Var<float>, Var<float>, Var<float>, Act);
+template Var<double> linear(Var<double>, Var<double>, Var<double>, Act);
+
+}  // namespace dg
