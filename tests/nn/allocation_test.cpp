@@ -1,0 +1,76 @@
+// The nn training loop allocates nothing in steady state: global operator new calls and the
+// arena's device allocations are counted over steps 2 to 10 of a loop with an MLP, mini-batches,
+// MSE, global-norm clipping, a warm-up cosine schedule and Adam. This executable replaces the
+// global operator new, so it is its own test program.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+
+#include "autodiff/storage.hpp"
+#include "nn/adam.hpp"
+#include "nn/batches.hpp"
+#include "nn/clip.hpp"
+#include "nn/loss.hpp"
+#include "nn/mlp.hpp"
+#include "nn/schedule.hpp"
+
+namespace {
+std::atomic<long> g_news{0};
+}
+
+void* operator new(std::size_t n) {
+  g_news.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace dg;
+using namespace dg::nn;
+
+TEST_CASE("steps 2 to 10 of an MLP training loop with Adam allocate nothing") {
+  const index_t N = 200, B = 64;  // 4 batches per epoch, the last one smaller (8 rows)
+  Tensor<float> x(Shape{N, 1}), y(Shape{N, 1});
+  for (index_t i = 0; i < N; ++i) x[i] = -3.0f + 6.0f * float(i) / float(N), y[i] = std::sin(x[i]);
+  Philox rng(1);
+  MLP<float> net({1, 64, 64, 1}, rng, {.activation = Activation::Silu});
+  const auto params = net.parameters();
+  Adam<float> opt(params, {.lr = 1e-3, .weight_decay = 1e-4});
+  const Schedule schedule = warmup(cosine_schedule(1e-3, 100), 5);
+  MiniBatches<float> data(x, y, B, 7);
+  Tape<float> tape;
+
+  long news_before = 0;
+  std::size_t device_before = 0;
+  float first_loss = 0, loss_value = 0;
+  // Step 1 runs both batch sizes (full and tail) so that every shape has been seen once.
+  for (int step = 1; step <= 10; ++step) {
+    if (step == 2) news_before = g_news.load(), device_before = device_allocation_count();
+    data.start_epoch(step);
+    for (index_t b = 0; b < data.batch_count(); ++b) {
+      auto batch = data.batch(b);
+      tape.reset();
+      Var<float> loss = mse_loss(net(tape, tape.constant(batch.inputs)), tape.constant(batch.targets));
+      opt.zero_grad();
+      tape.backward(loss);
+      clip_grad_norm(params, 1.0);
+      opt.set_lr(schedule(opt.step_count()));
+      opt.step();
+      loss_value = loss.item();
+      if (step == 1 && b == 0) first_loss = loss_value;
+    }
+  }
+  const long news = g_news.load() - news_before;
+  const std::size_t device = device_allocation_count() - device_before;
+  CHECK(news == 0);
+  CHECK(device == 0);
+  CHECK(std::isfinite(loss_value));
+  CHECK(first_loss > 0);
+}
