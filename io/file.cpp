@@ -1,0 +1,122 @@
+// Whole-file reads and atomic writes on POSIX file descriptors (see file.hpp).
+#include "io/file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "io/error.hpp"
+
+namespace dg::io {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int err) {
+  throw IoError(path + ": " + what + ": " + std::strerror(err));
+}
+
+// Closes a descriptor when it goes out of scope (errors on this path are reported elsewhere).
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The folder holding `path` ("." for a bare name), used for the temp file and the folder fsync.
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void write_all(int fd, const std::byte* data, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "write failed", errno);
+    }
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+std::vector<std::byte> read_file(const std::string& path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) fail(path, "cannot open for reading", errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) fail(path, "cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file");
+
+  // Read until end of file; st_size is only a hint (the file may change while we read).
+  std::vector<std::byte> bytes;
+  bytes.reserve(static_cast<std::size_t>(st.st_size));
+  std::byte chunk[1 << 16];
+  for (;;) {
+    const ssize_t r = ::read(f.fd, chunk, sizeof chunk);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "read failed", errno);
+    }
+    if (r == 0) break;
+    bytes.insert(bytes.end(), chunk, chunk + r);
+  }
+  return bytes;
+}
+
+std::string read_text_file(const std::string& path) {
+  const std::vector<std::byte> bytes = read_file(path);
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+void write_file_atomic(const std::string& path, std::span<const std::byte> bytes) {
+  if (path.empty() || path.back() == '/') throw IoError("'" + path + "': not a file name");
+  const std::string dir = parent_dir(path);
+
+  // A fresh temp name in the same folder (same file system, so rename is atomic). O_EXCL makes
+  // two writers (threads or processes) never share one; mode 0666 is filtered by the umask.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp;
+  Fd f;
+  for (int attempt = 0; f.fd < 0; ++attempt) {
+    tmp = dir + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) + "-" +
+          std::to_string(counter.fetch_add(1));
+    f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (f.fd < 0 && (errno != EEXIST || attempt > 100)) fail(path, "cannot create temporary file " + tmp, errno);
+  }
+
+  // Write, flush to disk and rename; on any failure remove the temp file and rethrow.
+  try {
+    write_all(f.fd, bytes.data(), bytes.size(), path);
+    if (::fsync(f.fd) != 0) fail(path, "fsync failed", errno);
+    const int fd = f.fd;
+    f.fd = -1;
+    if (::close(fd) != 0) fail(path, "close failed", errno);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot rename temporary file over it", errno);
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    throw;
+  }
+
+  // Make the rename itself durable (best effort: some file systems refuse fsync on folders).
+  Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd >= 0) ::fsync(d.fd);
+}
+
+void write_file_atomic(const std::string& path, std::string_view text) {
+  write_file_atomic(path, std::as_bytes(std::span<const char>(text.data(), text.size())));
+}
+
+}  // namespace dg::io

@@ -1,0 +1,174 @@
+// The Array type and the .npy format: parse, serialize, read, write (see npy.hpp).
+// Layout of a .npy file:
+//   "\x93NUMPY" major minor | header length (uint16 for 1.0, uint32 for 2.0, little-endian)
+//   | header dict text padded with spaces and ending in '\n' (total preamble a multiple of 64)
+//   | the data: numel * itemsize bytes, C order.
+#include <algorithm>
+
+#include "io/file.hpp"
+#include "io/npy.hpp"
+#include "io/npy_header.hpp"
+
+namespace dg::io {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr std::size_t kMagicLen = 6;
+constexpr std::size_t kAlign = 64;  // numpy pads the preamble to this
+
+struct DescrInfo {
+  const char* descr;
+  DType dtype;
+};
+constexpr DescrInfo kDescrs[] = {
+    {"<f4", DType::Float32}, {"<f8", DType::Float64}, {"<i4", DType::Int32}, {"<i8", DType::Int64}};
+
+DType dtype_from_descr(const std::string& descr, const std::string& where) {
+  for (const DescrInfo& d : kDescrs)
+    if (descr == d.descr) return d.dtype;
+  if (!descr.empty() && descr[0] == '>')
+    throw IoError(where + ": big-endian dtype '" + descr + "' is not supported (save with a little-endian dtype, '<" +
+                  descr.substr(1) + "')");
+  throw IoError(where + ": unsupported dtype '" + descr + "' (supported: '<f4', '<f8', '<i4', '<i8')");
+}
+
+const char* descr_of(DType dtype) {
+  for (const DescrInfo& d : kDescrs)
+    if (d.dtype == dtype) return d.descr;
+  return "?";
+}
+
+std::uint32_t load_le(const std::byte* p, int n) {
+  std::uint32_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | std::to_integer<std::uint32_t>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+const char* dtype_name(DType d) {
+  switch (d) {
+    case DType::Float32: return "float32";
+    case DType::Float64: return "float64";
+    case DType::Int32: return "int32";
+    case DType::Int64: return "int64";
+  }
+  return "unknown";
+}
+
+std::size_t dtype_size(DType d) { return d == DType::Float32 || d == DType::Int32 ? 4 : 8; }
+
+std::string shape_string(const std::vector<std::int64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::int64_t checked_numel(const std::vector<std::int64_t>& shape, std::size_t item_size, const std::string& where) {
+  // The byte count numel * item_size must fit in int64 (and so in size_t on 64-bit machines).
+  const std::int64_t max_numel = std::numeric_limits<std::int64_t>::max() / static_cast<std::int64_t>(item_size);
+  std::int64_t n = 1;
+  for (const std::int64_t d : shape) {
+    if (d < 0) throw IoError(where + ": negative dimension " + std::to_string(d) + " in shape " + shape_string(shape));
+    if (d != 0 && n > max_numel / d)
+      throw IoError(where + ": shape " + shape_string(shape) + " is too large (element count overflows)");
+    n *= d;
+  }
+  return n;
+}
+
+Array::Array(DType dtype, std::vector<std::int64_t> shape)
+    : dtype_(dtype), shape_(std::move(shape)), numel_(checked_numel(shape_, dtype_size(dtype), "Array")) {
+  words_.assign((bytes() + 7) / 8, 0);
+}
+
+void Array::check_dtype(DType wanted) const {
+  if (wanted != dtype_)
+    throw IoError(std::string("Array::as<") + dtype_name(wanted) + ">: the array holds " + dtype_name(dtype_) +
+                  " (shape " + shape_string(shape_) + "); use to_vector<" + dtype_name(wanted) + "> to convert");
+}
+
+Array parse_npy(std::span<const std::byte> bytes, const std::string& where) {
+  // Magic and version.
+  const std::size_t size = bytes.size();
+  if (size < kMagicLen || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0)
+    throw IoError(where + ": not a .npy file (bad magic; expected \\x93NUMPY)");
+  if (size < kMagicLen + 2) throw IoError(where + ": truncated: the file ends inside the .npy version");
+  const int major = std::to_integer<int>(bytes[6]), minor = std::to_integer<int>(bytes[7]);
+  if ((major != 1 && major != 2) || minor != 0)
+    throw IoError(where + ": unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor) +
+                  " (supported: 1.0, 2.0)");
+
+  // Header length (2 or 4 bytes) and header text; all sizes are compared, never added past `size`.
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  const std::size_t header_start = kMagicLen + 2 + len_bytes;
+  if (size < header_start) throw IoError(where + ": truncated: the file ends inside the .npy header length");
+  const std::size_t header_len = load_le(bytes.data() + kMagicLen + 2, static_cast<int>(len_bytes));
+  if (header_len > size - header_start)
+    throw IoError(where + ": truncated: header length " + std::to_string(header_len) + " but only " +
+                  std::to_string(size - header_start) + " bytes follow");
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + header_start, header_len);
+  const NpyHeader header = parse_npy_header(text, where);
+
+  // Dtype, order, shape, then the data size must match exactly.
+  const DType dtype = dtype_from_descr(header.descr, where);
+  if (header.fortran_order)
+    throw IoError(where + ": fortran_order True (Fortran-ordered arrays) is not supported; save a C-ordered array "
+                          "(numpy.ascontiguousarray)");
+  const std::int64_t numel = checked_numel(header.shape, dtype_size(dtype), where);
+  const std::size_t data_start = header_start + header_len;
+  const std::size_t want = static_cast<std::size_t>(numel) * dtype_size(dtype);
+  const std::size_t have = size - data_start;
+  if (have < want)
+    throw IoError(where + ": truncated: header says " + std::to_string(want) + " bytes, " + std::to_string(have) +
+                  " present");
+  if (have > want)
+    throw IoError(where + ": trailing garbage: header says " + std::to_string(want) + " bytes, " +
+                  std::to_string(have) + " present");
+
+  Array a(dtype, header.shape);
+  if (want > 0) std::memcpy(a.raw(), bytes.data() + data_start, want);
+  return a;
+}
+
+std::vector<std::byte> serialize_npy(const Array& a) {
+  std::string text = format_npy_header({descr_of(a.dtype()), false, a.shape()});
+
+  // Version 1.0 (uint16 length) unless the padded header does not fit; then 2.0 (uint32).
+  const std::size_t hlen = text.size() + 1;  // + '\n'
+  int major = 1;
+  std::size_t preamble = kMagicLen + 2 + 2;
+  std::size_t pad = kAlign - (preamble + hlen) % kAlign;  // numpy pads a full 64 when already aligned
+  if (hlen + pad > 0xFFFF) {
+    major = 2;
+    preamble = kMagicLen + 2 + 4;
+    pad = kAlign - (preamble + hlen) % kAlign;
+  }
+  text.append(pad, ' ');
+  text += '\n';
+
+  // Magic, version, little-endian header length, header, data.
+  std::vector<std::byte> out;
+  out.reserve(preamble + text.size() + a.bytes());
+  for (std::size_t i = 0; i < kMagicLen; ++i) out.push_back(static_cast<std::byte>(kMagic[i]));
+  out.push_back(static_cast<std::byte>(major));
+  out.push_back(std::byte{0});
+  for (std::size_t i = 0; i < preamble - kMagicLen - 2; ++i) out.push_back(static_cast<std::byte>((text.size() >> (8 * i)) & 0xFF));
+  for (const char c : text) out.push_back(static_cast<std::byte>(c));
+  out.insert(out.end(), a.raw(), a.raw() + a.bytes());
+  return out;
+}
+
+Array read_npy(const std::string& path) { return parse_npy(read_file(path), path); }
+
+void write_npy(const std::string& path, const Array& a) { write_file_atomic(path, serialize_npy(a)); }
+
+const Array& find(const NamedArrays& arrays, const std::string& name, const std::string& where) {
+  for (const auto& [n, a] : arrays)
+    if (n == name) return a;
+  std::string names;
+  for (const auto& [n, a] : arrays) names += (names.empty() ? "" : ", ") + n;
+  throw IoError(where + ": no array '" + name + "' (arrays: " + (names.empty() ? "none" : names) + ")");
+}
+
+}  // namespace dg::io
