@@ -55,6 +55,20 @@ Activation parse_activation(std::string_view name) {
                               "' (known: identity, relu, silu, tanh, sigmoid, softplus, sin, gelu)");
 }
 
+std::optional<Act> fused_act(Activation f) {
+  switch (f) {
+    case Activation::Identity: return Act::Identity;
+    case Activation::Relu: return Act::Relu;
+    case Activation::Silu: return Act::Silu;
+    case Activation::Tanh: return Act::Tanh;
+    case Activation::Sigmoid: return Act::Sigmoid;
+    case Activation::Softplus: return Act::Softplus;
+    case Activation::Sin: return Act::Sin;
+    case Activation::Gelu: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 double recommended_gain(Activation f) {
   switch (f) {
     case Activation::Relu: return std::numbers::sqrt2;

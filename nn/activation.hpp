@@ -3,6 +3,7 @@
 //   gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))   (the tanh form, Hendrycks & Gimpel 2016)
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "autodiff/ops.hpp"
@@ -24,6 +25,10 @@ const char* activation_name(Activation f);
 // The inverse of activation_name (also accepts "none", "linear" and "swish"); throws
 // std::invalid_argument listing the known names.
 Activation parse_activation(std::string_view name);
+
+// The activation of the fused tape op `linear` (autodiff/op.hpp) computing the same function, or
+// nullopt when there is none (gelu is composed of several ops).
+std::optional<Act> fused_act(Activation f);
 
 // The initialiser gain recommended for a layer followed by f (PyTorch's calculate_gain where it
 // defines one: relu sqrt(2), tanh 5/3, identity and sigmoid 1; 1 for the others).

@@ -1,7 +1,10 @@
 // Linear layer: parameter setup, initialisation and the forward x W + b.
 #include "nn/linear.hpp"
 
+#include <optional>
 #include <stdexcept>
+
+#include "autodiff/ops.hpp"
 
 namespace dg::nn {
 
@@ -26,10 +29,18 @@ Linear<T>::Linear(index_t in, index_t out, Philox& rng, const LinearOptions& opt
 
 template <class T>
 Var<T> Linear<T>::forward(Tape<T>& tape, Var<T> x) {
+  return forward(tape, x, Activation::Identity);
+}
+
+template <class T>
+Var<T> Linear<T>::forward(Tape<T>& tape, Var<T> x, Activation f) {
   const Shape input = x.valid() ? x.shape() : Shape{};
-  Var<T> rows = as_feature_rows(*this, x, in_);              // (B, I)
-  Var<T> y = matmul(rows, tape.param(weight));              // (B, O)
-  if (has_bias_) y = y + tape.param(bias);                  // bias (O,) broadcasts over rows
+  Var<T> rows = as_feature_rows(*this, x, in_);  // (B, I)
+  Var<T> b = has_bias_ ? tape.param(bias) : Var<T>{};  // (O,) or none
+  // The fused node computes act(x W + b); activations without a fused form follow it.
+  const std::optional<Act> fused = fused_act(f);
+  Var<T> y = linear(rows, tape.param(weight), b, fused.value_or(Act::Identity));  // (B, O)
+  if (!fused) y = activate(f, y);
   return with_leading_dims(y, input);
 }
 

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "nn/activation.hpp"
 #include "nn/feature_rows.hpp"
 #include "nn/init.hpp"
 #include "nn/module.hpp"
@@ -28,6 +29,8 @@ class Linear : public Layer<T> {
 
   // (B, I) -> (B, O); any rank 1-3 whose last dimension is I (the leading ones are kept).
   Var<T> forward(Tape<T>& tape, Var<T> x) override;
+  // f(x W + b), as one fused tape node when the activation has a fused form (all but gelu).
+  Var<T> forward(Tape<T>& tape, Var<T> x, Activation f);
 
   index_t in_features() const { return in_; }
   index_t out_features() const { return out_; }

@@ -18,7 +18,7 @@ template <class T>
 Var<T> MLP<T>::forward(Tape<T>& tape, Var<T> x) {
   const std::size_t n = layers.size();
   for (std::size_t i = 0; i < n; ++i)
-    x = activate(i + 1 < n ? options_.activation : options_.final_activation, layers[i].forward(tape, x));
+    x = layers[i].forward(tape, x, i + 1 < n ? options_.activation : options_.final_activation);
   return x;
 }
 

@@ -1,0 +1,200 @@
+// Checkpoint save / load: tensors <-> named .npz arrays, and the all-or-nothing checked load.
+#include "nn/checkpoint.hpp"
+
+#include <map>
+#include <span>
+#include <vector>
+
+#include "io/error.hpp"
+#include "io/npy.hpp"
+
+namespace dg::nn {
+
+namespace {
+
+std::vector<std::int64_t> dims_of(const Shape& s) { return std::vector<std::int64_t>(s.dims, s.dims + s.rank); }
+
+template <class T>
+io::Array to_array(const Tensor<T>& t) {
+  return io::Array::from<T>(dims_of(t.shape()), t.data());
+}
+
+io::Array int64_scalar(std::int64_t v) { return io::Array::from<std::int64_t>({}, &v); }
+
+// UTF-8 text as an int32 array of its bytes (numpy: bytes(a.astype('u1')).decode()).
+io::Array text_array(const std::string& text) {
+  std::vector<std::int32_t> bytes(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) bytes[i] = static_cast<unsigned char>(text[i]);
+  return io::Array::from<std::int32_t>({static_cast<std::int64_t>(bytes.size())}, bytes);
+}
+
+bool reserved(const std::string& name) { return name.rfind("meta.", 0) == 0 || name.rfind("optim.", 0) == 0; }
+
+// Collects the problems of a load and the (destination, source) copies to make if there are none.
+template <class T>
+struct LoadPlan {
+  std::map<std::string, const io::Array*> arrays;  // by name
+  std::map<std::string, bool> used;                // names consumed by the model or optimiser
+  std::vector<std::string> problems;
+  std::vector<std::pair<Tensor<T>*, const io::Array*>> copies;
+
+  const io::Array* take(const std::string& name) {
+    auto it = arrays.find(name);
+    if (it == arrays.end()) return nullptr;
+    used[name] = true;
+    return it->second;
+  }
+
+  // Expects `name` with the dtype of T and the shape of `dst`; records a copy or a problem.
+  void expect_tensor(const std::string& what, const std::string& name, Tensor<T>& dst) {
+    const io::Array* a = take(name);
+    const std::string want = std::string(io::dtype_name(io::dtype_of<T>())) + " " + dst.shape().str();
+    if (!a) {
+      problems.push_back("missing " + what + " '" + name + "' (expected " + want + ")");
+      return;
+    }
+    const bool dtype_ok = a->dtype() == io::dtype_of<T>();
+    const bool shape_ok = a->shape() == dims_of(dst.shape());
+    if (dtype_ok && shape_ok) {
+      copies.emplace_back(&dst, a);
+      return;
+    }
+    problems.push_back(what + " '" + name + "' is " + io::dtype_name(a->dtype()) + " " + io::shape_string(a->shape()) +
+                       ", expected " + want);
+  }
+
+  // An int64 () array; returns its value or records a problem.
+  std::int64_t expect_int64(const std::string& name) {
+    const io::Array* a = take(name);
+    if (!a) {
+      problems.push_back("missing '" + name + "' (expected int64 ())");
+      return 0;
+    }
+    if (a->dtype() != io::DType::Int64 || !a->shape().empty()) {
+      problems.push_back("'" + name + "' is " + std::string(io::dtype_name(a->dtype())) + " " +
+                         io::shape_string(a->shape()) + ", expected int64 ()");
+      return 0;
+    }
+    return a->as<std::int64_t>()[0];
+  }
+
+  // An int32 (n,) array of UTF-8 bytes; returns the text or records a problem.
+  std::string expect_text(const std::string& name) {
+    const io::Array* a = take(name);
+    if (!a) {
+      problems.push_back("missing '" + name + "' (expected int32 (n,) UTF-8 bytes)");
+      return {};
+    }
+    std::string out;
+    if (a->dtype() == io::DType::Int32 && a->shape().size() == 1) {
+      for (std::int32_t b : a->as<std::int32_t>()) {
+        if (b < 0 || b > 255) {
+          problems.push_back("'" + name + "' holds " + std::to_string(b) + ", not a byte");
+          return {};
+        }
+        out += static_cast<char>(b);
+      }
+      return out;
+    }
+    problems.push_back("'" + name + "' is " + std::string(io::dtype_name(a->dtype())) + " " +
+                       io::shape_string(a->shape()) + ", expected int32 (n,)");
+    return {};
+  }
+};
+
+}  // namespace
+
+template <class T>
+void save_checkpoint(const std::string& path, const Module<T>& model, Optimizer<T>* optimizer,
+                     const CheckpointInfo& info) {
+  io::NamedArrays arrays;
+  for (const NamedParameter<T>& p : model.parameters()) {
+    if (reserved(p.name))
+      throw CheckpointError("save_checkpoint " + path + ": parameter path '" + p.name +
+                            "' clashes with the reserved prefixes 'meta.' and 'optim.'");
+    arrays.emplace_back(p.name, to_array(p.param->value));
+  }
+  if (optimizer) {
+    const std::string prefix = "optim." + optimizer->kind() + ".";
+    arrays.emplace_back(prefix + "step", int64_scalar(optimizer->step_count()));
+    for (const NamedTensor<T>& s : optimizer->state()) arrays.emplace_back(prefix + s.name, to_array(*s.tensor));
+    arrays.emplace_back("meta.optimizer", text_array(optimizer->describe()));
+  }
+  arrays.emplace_back("meta.version", int64_scalar(kCheckpointVersion));
+  arrays.emplace_back("meta.step", int64_scalar(info.step));
+  arrays.emplace_back("meta.description", text_array(info.description.empty() ? model.describe_tree() : info.description));
+  io::write_npz(path, arrays);
+}
+
+template <class T>
+CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimizer<T>* optimizer) {
+  const std::string where = "load_checkpoint " + path;
+  io::NamedArrays file;
+  try {
+    file = io::read_npz(path);
+  } catch (const io::IoError& e) {
+    throw CheckpointError(where + ": " + e.what());
+  }
+  LoadPlan<T> plan;
+  for (const auto& [name, array] : file) plan.arrays[name] = &array;
+
+  // The format version first: without it nothing else can be trusted.
+  if (!plan.arrays.count("meta.version"))
+    throw CheckpointError(where + ": not a dynagrad checkpoint (no 'meta.version' array)");
+  const std::int64_t version = plan.expect_int64("meta.version");
+  if (plan.problems.empty() && version != kCheckpointVersion)
+    throw CheckpointError(where + ": format version " + std::to_string(version) + " is not supported (this build reads " +
+                          std::to_string(kCheckpointVersion) + ")");
+
+  // Every parameter, then the optimiser's step count and state.
+  for (const NamedParameter<T>& p : model.parameters()) plan.expect_tensor("parameter", p.name, p.param->value);
+  std::int64_t optimizer_steps = 0;
+  if (optimizer) {
+    const std::string prefix = "optim." + optimizer->kind() + ".";
+    if (!plan.arrays.count(prefix + "step")) {
+      // Name the optimiser kinds the file does hold: "optim.<kind>.<...>".
+      std::string found;
+      for (const auto& entry : plan.arrays) {
+        if (entry.first.rfind("optim.", 0) != 0) continue;
+        const std::string kind = entry.first.substr(6, entry.first.find('.', 6) - 6);
+        if (found.find("'" + kind + "'") == std::string::npos) found += (found.empty() ? "'" : ", '") + kind + "'";
+      }
+      plan.problems.push_back("no state for optimizer '" + optimizer->kind() + "'" +
+                              (found.empty() ? " (the file has no optimizer state)" : " (the file has " + found + ")"));
+    } else {
+      optimizer_steps = plan.expect_int64(prefix + "step");
+      if (optimizer_steps < 0) plan.problems.push_back("'" + prefix + "step' is negative");
+      for (const NamedTensor<T>& s : optimizer->state()) plan.expect_tensor("optimizer state", prefix + s.name, *s.tensor);
+    }
+  }
+  // The metadata written by every version-1 save.
+  CheckpointInfo info;
+  info.step = plan.expect_int64("meta.step");
+  info.description = plan.expect_text("meta.description");
+  // Arrays the model does not know (optimiser state is ignored when no optimiser is loaded).
+  for (const auto& entry : plan.arrays)
+    if (!plan.used.count(entry.first) && !reserved(entry.first))
+      plan.problems.push_back("unexpected array '" + entry.first + "' (not a parameter of the model)");
+  if (!plan.problems.empty()) {
+    std::string msg = where + ": " + std::to_string(plan.problems.size()) +
+                      (plan.problems.size() == 1 ? " problem" : " problems") + " (nothing was loaded):";
+    for (const std::string& p : plan.problems) msg += "\n  " + p;
+    throw CheckpointError(msg);
+  }
+
+  // All checked: copy.
+  for (auto& [dst, src] : plan.copies) {
+    const std::span<const T> values = src->template as<T>();
+    std::copy(values.begin(), values.end(), dst->data());
+  }
+  if (optimizer) optimizer->set_step_count(optimizer_steps);
+  return info;
+}
+
+template void save_checkpoint<float>(const std::string&, const Module<float>&, Optimizer<float>*, const CheckpointInfo&);
+template void save_checkpoint<double>(const std::string&, const Module<double>&, Optimizer<double>*,
+                                      const CheckpointInfo&);
+template CheckpointInfo load_checkpoint<float>(const std::string&, Module<float>&, Optimizer<float>*);
+template CheckpointInfo load_checkpoint<double>(const std::string&, Module<double>&, Optimizer<double>*);
+
+}  // namespace dg::nn
