@@ -26,4 +26,16 @@ inline std::string printable(std::string_view s, std::size_t max = 200) {
   return s.size() > max ? out + "..." : out;
 }
 
+// Runs f(); an IoError whose message does not already start with `path` gets "path: " in front.
+template <class F>
+decltype(auto) with_path(const std::string& path, F&& f) {
+  try {
+    return f();
+  } catch (const IoError& e) {
+    const std::string what = e.what();
+    if (what.rfind(path, 0) == 0) throw;
+    throw IoError(path + ": " + what);
+  }
+}
+
 }  // namespace dg::io

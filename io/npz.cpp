@@ -32,12 +32,7 @@ std::vector<std::byte> serialize_npz(const NamedArrays& arrays, bool force_zip64
 }
 
 void write_npz(const std::string& path, const NamedArrays& arrays) {
-  try {
-    write_file_atomic(path, serialize_npz(arrays));
-  } catch (const IoError& e) {
-    const std::string what = e.what();
-    throw IoError(what.rfind(path, 0) == 0 ? what : path + ": " + what);
-  }
+  with_path(path, [&] { write_file_atomic(path, serialize_npz(arrays)); });
 }
 
 }  // namespace dg::io
