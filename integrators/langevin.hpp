@@ -33,7 +33,7 @@ namespace dg::integrators {
 struct Thermostat {
   double gamma = 1;          // friction rate (1 / time), >= 0 (> 0 for the overdamped scheme)
   double kT = 1;             // temperature (energy), >= 0
-  std::vector<double> mass;  // (N) per particle, or one value for all; empty: all 1
+  std::vector<double> mass{};  // (N) per particle, or one value for all; empty: all 1
 };
 
 namespace detail {

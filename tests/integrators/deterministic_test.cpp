@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <numbers>
 
 #include "integrators/integrators.hpp"
@@ -49,7 +50,7 @@ void check_order(Scheme scheme, double orbits, std::int64_t n, double order, Mea
   const double e1 = measure(kepler_run(scheme, orbits, n));
   const double e2 = measure(kepler_run(scheme, orbits, 2 * n));
   const double e3 = measure(kepler_run(scheme, orbits, 4 * n));
-  INFO(Scheme::name, " errors ", e1, " ", e2, " ", e3);
+  INFO(std::string(Scheme::name), " errors ", e1, " ", e2, " ", e3);
   CHECK(std::fabs(std::log2(e1 / e2) - order) < 0.15);
   CHECK(std::fabs(std::log2(e2 / e3) - order) < 0.15);
 }
@@ -97,7 +98,7 @@ TEST_CASE("long-time energy: symplectic schemes stay bounded over 1000 orbits, R
   auto bounded = [](auto scheme) {
     const OrbitErrors early = kepler_run(scheme, 10, 100);
     const OrbitErrors late = kepler_run(scheme, 1000, 100);
-    INFO(decltype(scheme)::name, ": max energy error ", early.max_energy, " (10 orbits) ", late.max_energy, " (1000 orbits)");
+    INFO(std::string(decltype(scheme)::name), ": max energy error ", early.max_energy, " (10 orbits) ", late.max_energy, " (1000 orbits)");
     CHECK(late.max_energy < 2 * early.max_energy);
   };
   bounded(VelocityVerlet{});
@@ -124,7 +125,7 @@ TEST_CASE("symmetric schemes are time-reversible: forward, flip velocities, back
     run(scheme, s, force, OpenBoundary{}, ws, 10000);
     double err = 0;
     for (int i = 0; i < 2; ++i) err = std::max({err, std::fabs(s.q[i] - start.q[i]), std::fabs(s.v[i] + start.v[i])});
-    INFO(decltype(scheme)::name, " round-trip error ", err);
+    INFO(std::string(decltype(scheme)::name), " round-trip error ", err);
     CHECK(err < 1e-9);
   };
   reversible(VelocityVerlet{});
