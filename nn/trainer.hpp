@@ -1,10 +1,12 @@
 // fit(): an optional training loop over in-memory data. Each epoch shuffles the samples (seeded,
 // see MiniBatches), and for each mini-batch runs the model's loss on a reused tape, backward,
 // optional global-norm clipping, the learning-rate schedule and the optimiser step. It shows a
-// progress line on a terminal (ProgressLine) and streams metrics (MetricsLog) with the columns
+// progress line on a terminal (ProgressLine) and streams metrics (io::MetricsLogger, CSV or JSON
+// lines by extension) with the columns
 //   epoch, step, loss, lr, seconds
 // one row per epoch (loss = the epoch's sample-weighted mean batch loss), or one per `log_every`
-// steps (loss = that step's batch loss). After the first step nothing in the loop allocates.
+// steps (loss = that step's batch loss); a resumed run (first_epoch > 0) appends to the file.
+// After the first step nothing in the loop allocates, except the text of a metrics row.
 //
 //   TrainResult r = fit(net, opt, x, y,
 //       [&](Tape<float>& tape, Var<float> xb, Var<float> yb) { return mse_loss(net(tape, xb), yb); },
@@ -19,9 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "io/csv.hpp"
 #include "nn/batches.hpp"
 #include "nn/clip.hpp"
-#include "nn/metrics_log.hpp"
 #include "nn/optimizer.hpp"
 #include "nn/progress.hpp"
 #include "nn/schedule.hpp"
@@ -37,7 +39,7 @@ struct TrainOptions {
   double clip_norm = 0;          // > 0: clip the global gradient norm to it
   Schedule schedule = {};        // empty: keep the optimiser's learning rate
   bool quiet = false;            // no progress line even on a terminal
-  std::string metrics_path = {}; // "" for none; .csv or .jsonl
+  std::string metrics_path = {}; // "" for none; .jsonl / .ndjson for JSON lines, else CSV
   std::int64_t log_every = 0;    // > 0: a metrics row every that many steps instead of per epoch
   std::function<void(std::int64_t epoch, double loss)> on_epoch = {};  // after each epoch
 };
@@ -56,9 +58,11 @@ TrainResult fit(Module<T>& model, Optimizer<T>& optimizer, const Tensor<T>& inpu
     throw std::invalid_argument("fit: epochs " + std::to_string(options.epochs) + " must be >= first_epoch " +
                                 std::to_string(options.first_epoch) + " >= 0");
   MiniBatches<T> data(inputs, targets, options.batch_size, options.seed, options.batches);
-  std::unique_ptr<MetricsLog> log;
+  std::unique_ptr<io::MetricsLogger> log;
   if (!options.metrics_path.empty())
-    log = std::make_unique<MetricsLog>(options.metrics_path, std::vector<std::string>{"epoch", "step", "loss", "lr", "seconds"});
+    log = std::make_unique<io::MetricsLogger>(options.metrics_path,
+                                              std::vector<std::string>{"epoch", "step", "loss", "lr", "seconds"},
+                                              io::LogFormat::Auto, options.first_epoch > 0);
   ProgressLine progress(options.quiet);
   Tape<T> tape;
   TrainResult result;
@@ -89,7 +93,7 @@ TrainResult fit(Module<T>& model, Optimizer<T>& optimizer, const Tensor<T>& inpu
       weighted_loss += loss_value * static_cast<double>(batch.size);
       progress.update(epoch + 1, options.epochs, result.steps, total_steps, loss_value);
       if (log && options.log_every > 0 && result.steps % options.log_every == 0)
-        log->write({double(epoch), double(optimizer.step_count()), loss_value, optimizer.lr(), seconds()});
+        log->log({double(epoch), double(optimizer.step_count()), loss_value, optimizer.lr(), seconds()});
     }
     // The epoch's record.
     const double epoch_loss =
@@ -97,7 +101,7 @@ TrainResult fit(Module<T>& model, Optimizer<T>& optimizer, const Tensor<T>& inpu
                                                                       : data.sample_count());
     result.epoch_loss.push_back(epoch_loss);
     if (log && options.log_every <= 0)
-      log->write({double(epoch), double(optimizer.step_count()), epoch_loss, optimizer.lr(), seconds()});
+      log->log({double(epoch), double(optimizer.step_count()), epoch_loss, optimizer.lr(), seconds()});
     if (options.on_epoch) options.on_epoch(epoch, epoch_loss);
   }
   progress.finish();

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -34,6 +35,12 @@ std::vector<std::string> lines_of(const std::string& path) {
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// The number after "key": in a flat JSON object line (NaN if absent).
+double json_number(const std::string& line, const std::string& key) {
+  const std::size_t at = line.find("\"" + key + "\":");
+  return at == std::string::npos ? std::nan("") : std::strtod(line.c_str() + at + key.size() + 3, nullptr);
 }
 
 // y = 2 x0 - 3 x1 + 0.5 on 50 points.
@@ -88,9 +95,10 @@ TEST_CASE("the same seed repeats a run; a run resumed from a checkpoint equals t
   Tensor<float> x(Shape{n, 1}), y(Shape{n, 1});
   for (index_t i = 0; i < n; ++i) x[i] = float(-2 + 4 * double(i) / double(n - 1)), y[i] = std::tanh(2 * x[i]);
   const Schedule schedule = warmup(cosine_schedule(1e-2, 60), 5);
+  const std::string metrics = temp_path("resume.jsonl");
   auto options = [&](std::int64_t first, std::int64_t last) {
     return TrainOptions{.epochs = last, .first_epoch = first, .batch_size = 8, .seed = 11, .clip_norm = 1.0,
-                        .schedule = schedule, .quiet = true};
+                        .schedule = schedule, .quiet = true, .metrics_path = metrics};
   };
   auto run = [&](MLP<float>& net, Adam<float>& opt, std::int64_t first, std::int64_t last) {
     return fit(net, opt, x, y, [&](Tape<float>& t, Var<float> xb, Var<float> yb) { return mse_loss(net(t, xb), yb); },
@@ -124,26 +132,18 @@ TEST_CASE("the same seed repeats a run; a run resumed from a checkpoint equals t
   CHECK(joined == all.epoch_loss);
   const auto pw = whole.parameters(), ps = second_half.parameters();
   for (std::size_t k = 0; k < pw.size(); ++k) CHECK(pw[k].param->value.to_vector() == ps[k].param->value.to_vector());
+  // The resumed run appended its six rows (JSON lines) to the first run's six.
+  const auto rows = lines_of(metrics);
+  REQUIRE(rows.size() == 12);
+  CAPTURE(rows[0]);
+  CAPTURE(rows[11]);
+  CHECK(json_number(rows[0], "epoch") == 0);
+  CHECK(json_number(rows[0], "step") == 5);
+  CHECK(json_number(rows[11], "epoch") == 11);
+  CHECK(json_number(rows[11], "step") == 60);
+  CHECK(json_number(rows[11], "loss") == all.epoch_loss[11]);
   fs::remove(path);
-}
-
-TEST_CASE("MetricsLog writes JSON lines, maps non-finite numbers, and checks its input") {
-  const std::string path = temp_path("m.jsonl");
-  {
-    MetricsLog log(path, {"step", "loss"});
-    CHECK(log.format() == MetricsLog::Format::JsonLines);
-    log.write({1, 0.25});
-    log.write({2, std::nan("")});
-    CHECK_THROWS_AS(log.write({1.0}), std::invalid_argument);
-  }
-  const auto lines = lines_of(path);
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0] == R"({"step":1,"loss":0.25})");
-  CHECK(lines[1] == R"({"step":2,"loss":null})");
-  fs::remove(path);
-  CHECK_THROWS_AS(MetricsLog(temp_path("m.txt"), {"a"}), std::invalid_argument);
-  CHECK_THROWS_AS(MetricsLog(temp_path("m.csv"), {"a,b"}), std::invalid_argument);
-  CHECK_THROWS_AS(MetricsLog("/nonexistent-folder/m.csv", {"a"}), std::runtime_error);
+  fs::remove(metrics);
 }
 
 TEST_CASE("training gives the same bits with 1 and 2 threads") {
