@@ -8,23 +8,15 @@
 #include <string>
 #include <cstring>
 
-#include "autodiff/random.hpp"
 #include "integrators/integrators.hpp"
 #include "tests/integrators/forces.hpp"
 #include "tests/integrators/stats.hpp"
 
 using namespace dg;
 using namespace dg::integrators;
+using dg::test::normal_tensor;
 
 namespace {
-
-// (N, d) standard normal values scaled by `sd`, from a sequential Philox stream.
-Tensor<double> normal_tensor(index_t n, index_t d, double sd, std::uint64_t seed, std::uint64_t stream) {
-  Philox rng(seed, stream);
-  Tensor<double> t({n, d});
-  for (index_t i = 0; i < t.numel(); ++i) t[i] = sd * rng.normal();
-  return t;
-}
 
 // <x^2> of N independent oscillators (one component each), averaged over `steps` steps after
 // `burn` steps, with its standard error from the autocorrelation of x^2 in the first 200 chains.

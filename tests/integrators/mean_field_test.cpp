@@ -7,22 +7,15 @@
 #include <array>
 #include <cmath>
 
-#include "autodiff/random.hpp"
 #include "integrators/integrators.hpp"
 #include "tests/integrators/forces.hpp"
 #include "tests/integrators/stats.hpp"
 
 using namespace dg;
 using namespace dg::integrators;
+using dg::test::normal_tensor;
 
 namespace {
-
-Tensor<double> normal_tensor(index_t n, index_t d, double sd, std::uint64_t seed, std::uint64_t stream) {
-  Philox rng(seed, stream);
-  Tensor<double> t({n, d});
-  for (index_t i = 0; i < t.numel(); ++i) t[i] = sd * rng.normal();
-  return t;
-}
 
 // x'' = g - gamma x', solved exactly (long double): position and velocity at time t.
 std::array<long double, 2> damped_free_fall(long double x0, long double v0, long double g, long double gamma, long double t) {

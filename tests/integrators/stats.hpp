@@ -1,12 +1,24 @@
-// Statistics for the sampling tests: the standard error of a time average over several
-// independent chains, from the integrated autocorrelation time (effective sample size).
+// Statistics for the sampling tests: random starting states, and the standard error of a time
+// average over several independent chains from the integrated autocorrelation time (effective
+// sample size).
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <vector>
 
+#include "autodiff/random.hpp"
+#include "autodiff/tensor.hpp"
+
 namespace dg::test {
+
+// (N, d) standard normal values scaled by `sd`, from the sequential Philox stream (seed, stream).
+inline Tensor<double> normal_tensor(index_t n, index_t d, double sd, std::uint64_t seed, std::uint64_t stream) {
+  Philox rng(seed, stream);
+  Tensor<double> t({n, d});
+  for (index_t i = 0; i < t.numel(); ++i) t[i] = sd * rng.normal();
+  return t;
+}
 
 struct TimeAverage {
   double mean = 0;        // grand mean over chains and times
