@@ -97,7 +97,7 @@ void Boundary::displacement(const double* a, const double* b, int d, double* out
     out[k] = a[k] - b[k];
     if (kind_ == BoundaryKind::Periodic) {
       const double L = hi_[k] - lo_[k];
-      out[k] -= L * std::floor(out[k] / L + 0.5);
+      out[k] -= L * std::nearbyint(out[k] / L);  // as the pair kernels' PeriodicMetric
     }
   }
 }

@@ -84,29 +84,49 @@ bool CellList::build(const Tensor<double>& q, const Boundary& boundary, double c
   return true;
 }
 
-int CellList::neighbours(index_t c, index_t* out) const {
-  // Cell coordinates of c (row-major over cells_[0..d)).
+int CellList::neighbour_ranges(index_t c, index_t (*ranges)[2]) const {
+  // Cell coordinates of c (row-major over cells_[0..d), the last axis fastest).
   index_t coord[3] = {0, 0, 0};
   for (int k = dim_ - 1; k >= 0; --k) {
     coord[k] = c % cells_[k];
     c /= cells_[k];
   }
+  const int last = dim_ - 1;
+  const index_t n_last = cells_[last];
   int count = 0;
-  const int reach2 = dim_ == 3 ? 1 : 0;  // the third axis only in 3D
+  // One row of cells along the last axis per offset of the other axes (3 in 2D, 9 in 3D).
+  const int reach1 = dim_ == 3 ? 1 : 0;
   for (int o0 = -1; o0 <= 1; ++o0)
-    for (int o1 = -1; o1 <= 1; ++o1)
-      for (int o2 = -reach2; o2 <= reach2; ++o2) {
-        const int off[3] = {o0, o1, o2};
-        index_t id = 0;
-        bool inside = true;
-        for (int k = 0; k < dim_; ++k) {
-          index_t ck = coord[k] + off[k];
-          if (periodic_) ck = (ck + cells_[k]) % cells_[k];
-          else if (ck < 0 || ck >= cells_[k]) inside = false;
-          id = id * cells_[k] + ck;
-        }
-        if (inside) out[count++] = id;
+    for (int o1 = -reach1; o1 <= reach1; ++o1) {
+      const int off[2] = {o0, o1};
+      index_t row = 0;  // id of the row's cell at last-axis coordinate 0
+      bool inside = true;
+      for (int k = 0; k < last; ++k) {
+        index_t ck = coord[k] + off[k];
+        if (periodic_) ck = (ck + cells_[k]) % cells_[k];
+        else if (ck < 0 || ck >= cells_[k]) inside = false;
+        row = row * cells_[k] + ck;
       }
+      if (!inside) continue;
+      row *= n_last;
+      const index_t lo = coord[last] - 1, hi = coord[last] + 1;
+      auto push = [&](index_t first_cell, index_t last_cell) {
+        ranges[count][0] = start_[static_cast<std::size_t>(row + first_cell)];
+        ranges[count][1] = start_[static_cast<std::size_t>(row + last_cell + 1)];
+        ++count;
+      };
+      if (!periodic_) {
+        push(std::max<index_t>(lo, 0), std::min(hi, n_last - 1));
+      } else if (lo < 0) {  // wraps below: the last cell, then the start of the row
+        push(n_last - 1, n_last - 1);
+        push(0, hi);
+      } else if (hi >= n_last) {  // wraps above
+        push(lo, n_last - 1);
+        push(0, 0);
+      } else {
+        push(lo, hi);
+      }
+    }
   return count;
 }
 

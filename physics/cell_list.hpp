@@ -8,7 +8,7 @@
 // order inside a cell, and their positions copied in that order (cache-friendly sweeps).
 //
 // Determinism: the kernels run in parallel over fixed chunks of cells; each particle sums its
-// partners cell by cell in a fixed order of neighbour offsets, then by sorted position. The
+// partners range by range in a fixed order of neighbour offsets, then by sorted position. The
 // order differs from the all-pairs kernel, so the two agree to round-off, not bitwise.
 #pragma once
 
@@ -40,8 +40,12 @@ class CellList {
   // Original index of sorted position s, and the sorted positions (n, d).
   const index_t* order() const { return order_.data(); }
   const double* sorted_positions() const { return sorted_q_.data(); }
-  // The neighbour cells of c (itself included) in a fixed order; returns their count.
-  int neighbours(index_t c, index_t* out) const;
+  // The sorted positions of the particles in the neighbour cells of c (itself included), as at
+  // most kMaxRanges [begin, end) ranges in a fixed order; returns their count. Cells adjacent
+  // along the last axis are contiguous in the sorted order, so a row of 3 cells is one range
+  // (two where it wraps around a periodic box): long ranges vectorise well.
+  static constexpr int kMaxRanges = 18;
+  int neighbour_ranges(index_t c, index_t (*ranges)[2]) const;
 
  private:
   int dim_ = 0;
@@ -69,21 +73,20 @@ Coincidence add_cell_pairs(const Law& law, const Metric& metric, const CellList&
   std::mutex lock;
   parallel_chunks(n_cells, kCellGrain, cells.size() * 100 * kPairCost, [&](index_t, index_t c0, index_t c1) {
     Coincidence local;
-    index_t nb[27];
+    index_t ranges[CellList::kMaxRanges][2];
     for (index_t c = c0; c < c1; ++c) {
-      const int n_nb = cells.neighbours(c, nb);
+      const int n_ranges = cells.neighbour_ranges(c, ranges);
       for (index_t a = cells.cell_begin(c); a < cells.cell_end(c); ++a) {
         const index_t i = order[a];
-        const double* xa = xs + a * D;
         double fi[D] = {};
-        for (int m = 0; m < n_nb; ++m) {
-          for (index_t b = cells.cell_begin(nb[m]); b < cells.cell_end(nb[m]); ++b) {
-            if (b == a) continue;
+        bool finite = true;
+        for (int m = 0; m < n_ranges; ++m)
+          finite &= accumulate_partners_except<D>(law, metric, i, xs + a * D, xs, order, ranges[m][0], ranges[m][1], a, fi);
+        if (!finite && law.singular) {
+          // Error path: find the partner for the message.
+          for (index_t b = 0; b < cells.size(); ++b) {
             double dx[D];
-            const double r2 = displacement<D>(metric, xa, xs + b * D, dx);
-            if (law.singular && r2 == 0.0) local.note(i, order[b]);
-            const double s = law.scale(i, order[b], r2);
-            for (int k = 0; k < D; ++k) fi[k] += s * dx[k];
+            if (b != a && displacement<D>(metric, xs + a * D, xs + b * D, dx) == 0.0) local.note(i, order[b]);
           }
         }
         for (int k = 0; k < D; ++k) F[i * D + k] += fi[k];
@@ -104,14 +107,14 @@ double sum_cell_pairs(const Metric& metric, const CellList& cells, bool singular
   std::mutex lock;
   parallel_chunks(n_cells, kCellGrain, cells.size() * 100 * kPairCost, [&](index_t chunk, index_t c0, index_t c1) {
     Coincidence local;
-    index_t nb[27];
+    index_t ranges[CellList::kMaxRanges][2];
     double total = 0;
     for (index_t c = c0; c < c1; ++c) {
-      const int n_nb = cells.neighbours(c, nb);
+      const int n_ranges = cells.neighbour_ranges(c, ranges);
       for (index_t a = cells.cell_begin(c); a < cells.cell_end(c); ++a) {
         double row = 0;
-        for (int m = 0; m < n_nb; ++m)
-          for (index_t b = cells.cell_begin(nb[m]); b < cells.cell_end(nb[m]); ++b) {
+        for (int m = 0; m < n_ranges; ++m)
+          for (index_t b = ranges[m][0]; b < ranges[m][1]; ++b) {
             if (b == a) continue;
             double dx[D];
             const double r2 = displacement<D>(metric, xs + a * D, xs + b * D, dx);

@@ -19,16 +19,14 @@ using detail::Coincidence;
 template <class Body>
 auto with_metric(int d, const Boundary& box, Body&& body) {
   if (box.is_periodic()) {
-    if (d == 2) {
-      detail::PeriodicMetric<2> m{{box.side(0), box.side(1)}, {1 / box.side(0), 1 / box.side(1)}};
-      return body.template operator()<2>(m);
+    detail::PeriodicMetric m{};
+    for (int k = 0; k < d; ++k) {
+      m.side[k] = box.side(k);
+      m.inv_side[k] = 1 / box.side(k);
     }
-    detail::PeriodicMetric<3> m{{box.side(0), box.side(1), box.side(2)},
-                                {1 / box.side(0), 1 / box.side(1), 1 / box.side(2)}};
-    return body.template operator()<3>(m);
+    return d == 2 ? body.template operator()<2>(m) : body.template operator()<3>(m);
   }
-  if (d == 2) return body.template operator()<2>(detail::OpenMetric<2>{});
-  return body.template operator()<3>(detail::OpenMetric<3>{});
+  return d == 2 ? body.template operator()<2>(detail::OpenMetric{}) : body.template operator()<3>(detail::OpenMetric{});
 }
 
 // q must be (n, d) with d = 2 or 3 matching the box; F (when given) must have q's shape.

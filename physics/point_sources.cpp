@@ -51,7 +51,7 @@ detail::Coincidence source_field(const double* x, index_t P, const double* xs, c
       double e[D] = {};
       for (index_t s = 0; s < S; ++s) {
         double dx[D];
-        const double r2 = detail::displacement<D>(detail::OpenMetric<D>{}, x + p * D, xs + s * D, dx);
+        const double r2 = detail::displacement<D>(detail::OpenMetric{}, x + p * D, xs + s * D, dx);
         if (eps2 == 0.0 && r2 == 0.0 && !local.found()) local.i = p, local.j = s;
         const double u = r2 + eps2;
         const double w = c[s] / (u * std::sqrt(u));
