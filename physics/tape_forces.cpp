@@ -73,36 +73,40 @@ std::pair<Var<T>, Var<T>> pair_displacements(Var<T> q, const PairList& pairs) {
 
 constexpr const char* kSingular = "the softening is 0, so the force is infinite";
 
+// The pieces of the inverse-square law over the pairs: dx (E, d), r^2 + eps^2 (E, 1) and the
+// coupling products c_i c_j (E, 1), after the argument checks.
+template <class T>
+struct InverseSquarePairs {
+  Var<T> dx, u, cc;
+};
+template <class T>
+InverseSquarePairs<T> inverse_square_pairs(const char* where, Var<T> q, Var<T> coupling, const PairList& pairs,
+                                           double softening) {
+  check_rows(where, q, pairs);
+  check_column(where, coupling, pairs.rows(), "coupling (charges or masses)");
+  check_non_negative(softening, where, "softening");
+  auto [dx, r2] = pair_displacements(q, pairs);
+  if (softening == 0) refuse_zero_distance(where, r2, pairs, kSingular);
+  Var<T> cc = gather_rows(coupling, std::span<const std::int32_t>(pairs.target)) *
+              gather_rows(coupling, std::span<const std::int32_t>(pairs.source));
+  return {dx, r2 + softening * softening, cc};
+}
+
 }  // namespace
 
 template <class T>
 Var<T> inverse_square_forces(Var<T> q, Var<T> coupling, const PairList& pairs, double strength, double softening) {
-  const char* where = "inverse_square_forces";
-  check_rows(where, q, pairs);
-  check_column(where, coupling, pairs.rows(), "coupling (charges or masses)");
-  check_non_negative(softening, where, "softening");
-  auto [dx, r2] = pair_displacements(q, pairs);
-  if (softening == 0) refuse_zero_distance(where, r2, pairs, kSingular);
+  const auto p = inverse_square_pairs("inverse_square_forces", q, coupling, pairs, softening);
   // s = strength c_i c_j (r^2 + eps^2)^(-3/2), (E, 1); F_i = sum_j s dx.
-  Var<T> cc = gather_rows(coupling, std::span<const std::int32_t>(pairs.target)) *
-              gather_rows(coupling, std::span<const std::int32_t>(pairs.source));
-  Var<T> s = pow(r2 + softening * softening, -1.5) * cc * strength;
-  return segment_sum(dx * s, std::span<const std::int32_t>(pairs.target), pairs.rows());
+  Var<T> s = pow(p.u, -1.5) * p.cc * strength;
+  return segment_sum(p.dx * s, std::span<const std::int32_t>(pairs.target), pairs.rows());
 }
 
 template <class T>
 Var<T> inverse_square_energy(Var<T> q, Var<T> coupling, const PairList& pairs, double strength, double softening) {
-  const char* where = "inverse_square_energy";
-  check_rows(where, q, pairs);
-  check_column(where, coupling, pairs.rows(), "coupling (charges or masses)");
-  check_non_negative(softening, where, "softening");
-  auto [dx, r2] = pair_displacements(q, pairs);
-  (void)dx;
-  if (softening == 0) refuse_zero_distance(where, r2, pairs, kSingular);
-  Var<T> cc = gather_rows(coupling, std::span<const std::int32_t>(pairs.target)) *
-              gather_rows(coupling, std::span<const std::int32_t>(pairs.source));
+  const auto p = inverse_square_pairs("inverse_square_energy", q, coupling, pairs, softening);
   // Each unordered pair appears twice in the list.
-  return sum(pow(r2 + softening * softening, -0.5) * cc) * (0.5 * strength);
+  return sum(pow(p.u, -0.5) * p.cc) * (0.5 * strength);
 }
 
 template <class T>
