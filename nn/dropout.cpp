@@ -2,6 +2,7 @@
 #include "nn/dropout.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 #include "autodiff/ops.hpp"
@@ -42,7 +43,9 @@ Var<T> Dropout<T>::forward(Tape<T>& tape, Var<T> x) {
 
 template <class T>
 std::string Dropout<T>::describe() const {
-  return "Dropout(p=" + std::to_string(p_) + ")";
+  std::ostringstream s;
+  s << "Dropout(p=" << p_ << ")";
+  return s.str();
 }
 
 template class Dropout<float>;

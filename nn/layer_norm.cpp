@@ -2,6 +2,7 @@
 #include "nn/layer_norm.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 #include "nn/feature_rows.hpp"
@@ -35,7 +36,9 @@ Var<T> LayerNorm<T>::forward(Tape<T>& tape, Var<T> x) {
 
 template <class T>
 std::string LayerNorm<T>::describe() const {
-  return "LayerNorm(" + std::to_string(features_) + ", eps=" + std::to_string(eps_) + (affine_ ? ")" : ", no affine)");
+  std::ostringstream s;
+  s << "LayerNorm(" << features_ << ", eps=" << eps_ << (affine_ ? ")" : ", no affine)");
+  return s.str();
 }
 
 template class LayerNorm<float>;

@@ -4,6 +4,7 @@
 // clear error; a save killed midway (SIGKILL) leaves the previous file intact and loadable.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -240,19 +241,27 @@ TEST_CASE("a save killed midway leaves the previous checkpoint intact") {
   save_checkpoint(path, big, {.step = 1});
   const Tensor<float> old_weight = big.weight.value;
 
-  // Kill the saving child at different moments until at least two kills landed mid-write (its
-  // temporary file was there), checking the target after every kill.
+  // Three times: a child overwrites the checkpoint with other values in a loop; the parent waits
+  // until the child's temporary file appears (a write is under way), then kills it at once or a
+  // few milliseconds later, and checks the target.
+  auto temp_files = [&] {
+    std::vector<fs::path> found;
+    for (const auto& e : fs::directory_iterator(scratch.dir))
+      if (e.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(e.path());
+    return found;
+  };
   int interrupted = 0;
-  for (int attempt = 0; attempt < 12 && interrupted < 2; ++attempt) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
     CAPTURE(attempt);
     const pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
-      // The child overwrites the checkpoint with other values, over and over, until killed.
       big.weight.value.fill(7.0f);
       for (;;) save_checkpoint(path, big, {.step = 2});
     }
-    ::usleep(static_cast<useconds_t>(30000 + 25000 * (attempt % 4)));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (temp_files().empty() && std::chrono::steady_clock::now() < deadline) ::usleep(200);
+    ::usleep(static_cast<useconds_t>(2000 * attempt));
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
@@ -262,9 +271,8 @@ TEST_CASE("a save killed midway leaves the previous checkpoint intact") {
     const CheckpointInfo info = load_checkpoint(path, loaded);
     if (info.step == 1) CHECK(same_bits(loaded.weight.value, old_weight));
     else CHECK(loaded.weight.value[12345] == 7.0f);
-    // Remove the child's temporary file (counting it) and restore the old checkpoint.
-    for (const auto& e : fs::directory_iterator(scratch.dir))
-      if (e.path().filename().string().find(".tmp-") != std::string::npos) ++interrupted, fs::remove(e.path());
+    // Remove the child's temporary file (counting the kills that hit a write) and restore.
+    for (const fs::path& p : temp_files()) ++interrupted, fs::remove(p);
     save_checkpoint(path, big, {.step = 1});
   }
   CHECK(interrupted >= 2);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "autodiff/parallel.hpp"
 #include "nn/adam.hpp"
 #include "nn/loss.hpp"
 #include "nn/mlp.hpp"
@@ -39,6 +40,10 @@ double grid_mse(MLP<T>& net, Tape<T>& tape, const Tensor<T>& x, const Tensor<T>&
 }  // namespace
 
 TEST_CASE_TEMPLATE("an MLP fits sin(x) on [-pi, pi] to MSE < 1e-3", T, float, double) {
+  // One thread: this test is about learning, and its small products run faster serially on a
+  // busy machine (thread-count independence is tested in trainer_test.cpp).
+  const int threads = num_threads();
+  set_num_threads(1);
   const auto [x, y] = sine_data<T>(128, false);
   const auto [x_test, y_test] = sine_data<T>(301, true);
   Philox rng(2024);
@@ -60,4 +65,5 @@ TEST_CASE_TEMPLATE("an MLP fits sin(x) on [-pi, pi] to MSE < 1e-3", T, float, do
   const double after = grid_mse(net, tape, x_test, y_test);
   MESSAGE("MSE before " << before << ", after " << after);
   CHECK(after < 1e-3);
+  set_num_threads(threads);
 }
