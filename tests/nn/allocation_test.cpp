@@ -1,7 +1,7 @@
 // The nn training loop allocates nothing in steady state: global operator new calls and the
 // arena's device allocations are counted over steps 2 to 10 of a loop with an MLP, mini-batches,
-// MSE, global-norm clipping, a warm-up cosine schedule and Adam. This executable replaces the
-// global operator new, so it is its own test program.
+// MSE, global-norm clipping, a warm-up cosine schedule and Adam; and between epochs 2 and 6 of
+// fit(). This executable replaces the global operator new, so it is its own test program.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -15,7 +15,9 @@
 #include "nn/clip.hpp"
 #include "nn/loss.hpp"
 #include "nn/mlp.hpp"
+#include "nn/sgd.hpp"
 #include "nn/schedule.hpp"
+#include "nn/trainer.hpp"
 
 namespace {
 std::atomic<long> g_news{0};
@@ -73,4 +75,24 @@ TEST_CASE("steps 2 to 10 of an MLP training loop with Adam allocate nothing") {
   CHECK(device == 0);
   CHECK(std::isfinite(loss_value));
   CHECK(first_loss > 0);
+}
+
+TEST_CASE("fit() allocates nothing between its second and last epoch") {
+  const index_t N = 96;
+  Tensor<float> x(Shape{N, 2}), y(Shape{N, 1});
+  for (index_t i = 0; i < N; ++i) x(i, 0) = float(i) / float(N), x(i, 1) = 1.0f - x(i, 0), y[i] = x(i, 0) * x(i, 1);
+  Philox rng(2);
+  MLP<float> net({2, 32, 1}, rng, {.activation = Activation::Tanh});
+  SGD<float> opt(net.parameters(), {.lr = 1e-2, .momentum = 0.9});
+  // Counters at the end of each epoch (the callback itself allocates nothing).
+  long news[6] = {};
+  std::size_t device[6] = {};
+  fit(net, opt, x, y, [&](Tape<float>& t, Var<float> xb, Var<float> yb) { return mse_loss(net(t, xb), yb); },
+      {.epochs = 6, .batch_size = 40, .seed = 1, .clip_norm = 5.0, .schedule = exponential_schedule(1e-2, 0.999),
+       .quiet = true, .on_epoch = [&](std::int64_t e, double) {
+         news[e] = g_news.load();
+         device[e] = device_allocation_count();
+       }});
+  CHECK(news[5] - news[1] == 0);
+  CHECK(device[5] - device[1] == 0);
 }
