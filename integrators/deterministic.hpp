@@ -106,7 +106,7 @@ struct Yoshida4 {
   template <class V, class Force, class Boundary>
   void step(State<V>& s, Force&& force, Boundary&& boundary, Workspace<V>&) const {
     const double t0 = s.t;
-    const double w[3] = {w1(), w0(), w1()};
+    static const double w[3] = {w1(), w0(), w1()};
     for (double wk : w) verlet_substep(s, wk * dt, force, boundary);
     s.t = t0 + dt;  // the same end time whatever the rounding of the sub-steps
     end_step(name, s);

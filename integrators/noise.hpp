@@ -26,8 +26,10 @@ struct NoiseFactor {
   double l11 = 0, l21 = 0, l22 = 0;
 };
 
-// Work estimate of one Gaussian pair (Philox rounds, log, sqrt, sin, cos), in simple flops.
-inline constexpr index_t kNoisePairCost = 64;
+// Work weight of one Gaussian pair against kParallelWork. A pair costs about 50 ns, but it is
+// counted as 8 so that threads start only from 4096 pairs (about 0.2 ms of work): a parallel
+// region costs microseconds, and far more on a busy machine where a thread may be descheduled.
+inline constexpr index_t kNoisePairCost = 8;
 
 // Fills first (N, d) and, when given, second (N, d) with the noise of step `step`.
 // factor: (N) one factor per particle.

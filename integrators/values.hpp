@@ -43,9 +43,14 @@ template <class T>
 void require_same_size(const char* what, const Tensor<T>& y, const Tensor<T>& x) {
   if (y.numel() != x.numel()) throw_shape_error(what, "sizes differ (was the state initialised?)", y.shape(), x.shape());
 }
-// Runs body(i) for i in [0, n): serial below the parallel threshold; any split gives the same bits.
+// Runs body(i) for i in [0, n): one plain loop below the parallel threshold (a few particles cost
+// nanoseconds, no chunking), fixed chunks above it; any split gives the same bits.
 template <class Body>
 void elementwise(index_t n, Body&& body) {
+  if (n < kParallelWork) {
+    for (index_t i = 0; i < n; ++i) body(i);
+    return;
+  }
   parallel_for(n, n, [&](index_t lo, index_t hi) {
     for (index_t i = lo; i < hi; ++i) body(i);
   });

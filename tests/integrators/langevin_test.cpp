@@ -134,7 +134,7 @@ TEST_CASE("the same seed gives the same bits with 1 and 2 threads") {
     Workspace<Tensor<double>> ws;
     test::HarmonicForce force{0.8};
     init(scheme, s, force, ws);
-    run(scheme, s, force, OpenBoundary{}, ws, 10);
+    run(scheme, s, force, OpenBoundary{}, ws, 5);
     set_num_threads(saved);
     return s;
   };
