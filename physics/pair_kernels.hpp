@@ -83,7 +83,9 @@ template <int D, class Law, class Metric, class Ids>
   static_assert(D == 2 || D == 3);
   const double x0 = xi[0], x1 = xi[1], x2 = xi[D - 1];
   double f0 = 0, f1 = 0, f2 = 0;
+#ifdef _OPENMP  // without OpenMP the loop stays scalar (and no unknown-pragma warning)
 #pragma omp simd reduction(+ : f0, f1, f2)
+#endif
   for (index_t j = j0; j < j1; ++j) {
     const double* xj = xs + j * D;
     const double d0 = metric.wrap(x0 - xj[0], 0);
