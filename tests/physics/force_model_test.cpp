@@ -98,3 +98,18 @@ TEST_CASE("a ForceModel refuses forces built for another N and bad masses") {
   CHECK_THROWS_WITH_AS(model.accelerations(Tensor<double>::zeros(Shape{2, 3}), {}, 0, a), doctest::Contains("(3, d)"),
                        PhysicsError);
 }
+
+TEST_CASE("a steady-state force loop allocates no tensor memory") {
+  const index_t n = 5;
+  const Tensor<double> m = Tensor<double>::full(Shape{n}, 1.0);
+  ForceModel model(m);
+  model.add(Gravity(m, {.softening = 0.01})).set_cap(ForceCap::norm(100));
+  Tensor<double> q = dg::test::random_points(n, 3, -1, 1, 9), v = Tensor<double>::zeros(Shape{n, 3}), a;
+  model(q, v, 0, a);  // the first call sizes `a`
+  const std::size_t before = device_allocation_count();
+  for (int step = 0; step < 100; ++step) {
+    model(q, v, 0, a);
+    for (index_t i = 0; i < q.numel(); ++i) q[i] += 1e-3 * a[i];
+  }
+  CHECK(device_allocation_count() == before);
+}
