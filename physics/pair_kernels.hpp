@@ -151,12 +151,9 @@ Coincidence add_all_pairs(const Law& law, const Metric& metric, const double* q,
   std::mutex lock;
   parallel_chunks(n, kTargetGrain, n * n * kPairCost, [&](index_t, index_t begin, index_t end) {
     Coincidence local;
-    const Law law_copy = law;  // locals: the stores into F below cannot alias them
-    const Metric metric_copy = metric;
     for (index_t i = begin; i < end; ++i) {
       double fi[D] = {};
-      const bool finite =
-          accumulate_partners_except<D>(law_copy, metric_copy, i, q + i * D, q, Identity{}, 0, n, i, fi);
+      const bool finite = accumulate_partners_except<D>(law, metric, i, q + i * D, q, Identity{}, 0, n, i, fi);
       for (int k = 0; k < D; ++k) F[i * D + k] += fi[k];
       if (!finite && law.singular) {
         const index_t j = first_zero_partner<D>(metric, i, q, 0, n);
