@@ -91,7 +91,8 @@ class Array {
 
   // Same dtype, shape and bits.
   friend bool operator==(const Array& a, const Array& b) {
-    return a.dtype_ == b.dtype_ && a.shape_ == b.shape_ && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
+    return a.dtype_ == b.dtype_ && a.shape_ == b.shape_ &&
+           (a.bytes() == 0 || std::memcmp(a.raw(), b.raw(), a.bytes()) == 0);
   }
 
  private:
