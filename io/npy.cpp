@@ -88,6 +88,16 @@ void Array::check_dtype(DType wanted) const {
                   " (shape " + shape_string(shape_) + "); use to_vector<" + dtype_name(wanted) + "> to convert");
 }
 
+void Array::throw_count_mismatch(std::size_t given, const std::vector<std::int64_t>& shape) {
+  throw IoError("Array::from: " + std::to_string(given) + " values given for shape " + shape_string(shape) + " (" +
+                std::to_string(checked_numel(shape, 1, "Array::from")) + " elements)");
+}
+
+void Array::throw_not_representable(DType to, DType from, std::size_t index, const std::string& value) {
+  throw IoError(std::string("Array::to_vector<") + dtype_name(to) + ">: element " + std::to_string(index) + " of a " +
+                dtype_name(from) + " array (" + value + ") is not representable");
+}
+
 Array parse_npy(std::span<const std::byte> bytes, const std::string& where) {
   // Magic and version.
   const std::size_t size = bytes.size();

@@ -58,8 +58,7 @@ class Array {
   static Array from(std::vector<std::int64_t> shape, const std::vector<T>& data) {
     Array a(dtype_of<T>(), std::move(shape));
     if (data.size() != static_cast<std::size_t>(a.numel()))
-      throw IoError("Array::from: " + std::to_string(data.size()) + " values given for shape " +
-                    shape_string(a.shape()) + " (" + std::to_string(a.numel()) + " elements)");
+      throw_count_mismatch(data.size(), a.shape());
     if (a.bytes() > 0) std::memcpy(a.raw(), data.data(), a.bytes());
     return a;
   }
@@ -97,6 +96,9 @@ class Array {
 
  private:
   void check_dtype(DType wanted) const;
+  // Error helpers kept out of line (short template code, messages built in npy.cpp).
+  [[noreturn]] static void throw_count_mismatch(std::size_t given, const std::vector<std::int64_t>& shape);
+  [[noreturn]] static void throw_not_representable(DType to, DType from, std::size_t index, const std::string& value);
   template <class T, class S>
   void convert_into(std::vector<T>& out) const;
 
@@ -149,8 +151,7 @@ void Array::convert_into(std::vector<T>& out) const {
       ok = !std::isfinite(v) || std::isfinite(static_cast<T>(v));
     }
     if (!ok)
-      throw IoError(std::string("Array::to_vector<") + dtype_name(dtype_of<T>()) + ">: element " + std::to_string(i) +
-                    " of a " + dtype_name(dtype_) + " array (" + std::to_string(v) + ") is not representable");
+      throw_not_representable(dtype_of<T>(), dtype_, i, std::to_string(v));
     out[i] = static_cast<T>(v);
   }
 }

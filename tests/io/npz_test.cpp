@@ -79,6 +79,25 @@ TEST_CASE("forced ZIP64 records are read back") {
   for (std::size_t i = 0; i < arrays.size(); ++i) CHECK(back[i].second == arrays[i].second);
 }
 
+TEST_CASE("65535 entries or more switch to ZIP64 end records by themselves") {
+  const auto one = bytes_of("x");
+  std::vector<std::string> names;
+  for (int i = 0; i < 70000; ++i) names.push_back(std::string("e").append(std::to_string(i)).append(".npy"));
+  std::vector<ZipEntry> entries;
+  for (const std::string& n : names) entries.push_back({n, one});
+  const auto zip = write_stored_zip(entries);
+  const std::size_t n = zip.size();
+  // Plain end record: entry counts are the 0xFFFF marker; a ZIP64 locator precedes it.
+  CHECK(std::to_integer<int>(zip[n - 22 + 8]) == 0xFF);
+  CHECK(std::to_integer<int>(zip[n - 22 + 9]) == 0xFF);
+  CHECK(std::to_integer<int>(zip[n - 42 + 2]) == 0x06);
+  CHECK(std::to_integer<int>(zip[n - 42 + 3]) == 0x07);
+  const auto back = read_stored_zip(zip, "many.zip");
+  REQUIRE(back.size() == 70000);
+  CHECK(back[69999].name == "e69999.npy");
+  CHECK(back[69999].data.size() == 1);
+}
+
 TEST_CASE("find names the missing array and the ones present") {
   const NamedArrays arrays = sample();
   CHECK(find(arrays, "charges", "f.npz").numel() == 3);
