@@ -84,7 +84,7 @@ class Tensor {
     if (o.numel()) std::memcpy(data(), o.data(), o.bytes());
   }
 
-  Shape shape_;
+  Shape shape_ = Shape{0};  // a default tensor is empty (0 elements), not a scalar
   Buffer buf_;
 };
 

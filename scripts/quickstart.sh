@@ -2,6 +2,9 @@
 # The README's quick start: installs what is missing (Debian 12, as root), configures and builds
 # with -march=native in ./build, then runs the main demo (`demo`) or the whole test suite (`test`).
 set -euo pipefail
+# OpenMP threads sleep instead of spinning when idle: on a busy 2-core machine spinning threads
+# steal the cores that the other test processes need.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 cd "$(dirname "$0")/.."
 what="${1:-}"
 case "$what" in demo|test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac

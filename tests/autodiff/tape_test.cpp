@@ -138,3 +138,13 @@ TEST_CASE("variables keep their gradient across backward calls") {
   CHECK(v.grad()[0] == doctest::Approx(20.0));
   CHECK(v.grad()[1] == doctest::Approx(400.0));
 }
+
+TEST_CASE("a default tensor is empty and copies safely") {
+  Tensor<double> a;
+  CHECK(a.numel() == 0);
+  Tensor<double> b(a);
+  CHECK(b.numel() == 0);
+  b = Tensor<double>(Shape{2}, {1.0, 2.0});
+  a = b;
+  CHECK(a[1] == 2.0);
+}
