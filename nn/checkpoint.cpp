@@ -114,6 +114,12 @@ void save_checkpoint(const std::string& path, const Module<T>& model, Optimizer<
                             "' clashes with the reserved prefixes 'meta.' and 'optim.'");
     arrays.emplace_back(p.name, to_array(p.param->value));
   }
+  for (const NamedBuffer<T>& b : model.buffers()) {
+    if (reserved(b.name))
+      throw CheckpointError("save_checkpoint " + path + ": buffer path '" + b.name +
+                            "' clashes with the reserved prefixes 'meta.' and 'optim.'");
+    arrays.emplace_back(b.name, to_array(*b.tensor));
+  }
   if (optimizer) {
     const std::string prefix = "optim." + optimizer->kind() + ".";
     arrays.emplace_back(prefix + "step", int64_scalar(optimizer->step_count()));
@@ -148,6 +154,7 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
 
   // Every parameter, then the optimiser's step count and state.
   for (const NamedParameter<T>& p : model.parameters()) plan.expect_tensor("parameter", p.name, p.param->value);
+  for (const NamedBuffer<T>& b : model.buffers()) plan.expect_tensor("buffer", b.name, *b.tensor);
   std::int64_t optimizer_steps = 0;
   if (optimizer) {
     const std::string prefix = "optim." + optimizer->kind() + ".";

@@ -1,6 +1,7 @@
 // Checkpoints: a model's parameters and, optionally, its optimiser's state in one .npz file that
 // numpy.load opens without dynagrad. The format is documented in docs/checkpoints.md:
 //   <path>                     one array per parameter (e.g. "layers.0.weight"), the model's dtype
+//   <path>                     likewise one array per buffer (Module::register_buffer)
 //   optim.<kind>.step          int64 (): the optimiser's step count  (kind: sgd, adam, adamw)
 //   optim.<kind>.<state>       its state tensors, e.g. "optim.adam.m.layers.0.weight"
 //   meta.version               int64 (): the format version, 1

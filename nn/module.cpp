@@ -14,6 +14,8 @@ void Module<T>::check_name(const std::string& name) const {
     if (entry.first == name) throw std::invalid_argument(describe() + ": name '" + name + "' is already a parameter");
   for (const auto& entry : children_)
     if (entry.first == name) throw std::invalid_argument(describe() + ": name '" + name + "' is already a child module");
+  for (const auto& entry : buffers_)
+    if (entry.first == name) throw std::invalid_argument(describe() + ": name '" + name + "' is already a buffer");
 }
 
 template <class T>
@@ -27,6 +29,13 @@ Parameter<T>& Module<T>::register_parameter(std::string name, Parameter<T>& p) {
 }
 
 template <class T>
+Tensor<T>& Module<T>::register_buffer(std::string name, Tensor<T>& t) {
+  check_name(name);
+  buffers_.emplace_back(std::move(name), &t);
+  return t;
+}
+
+template <class T>
 void Module<T>::add_child(std::string name, Module<T>& child) {
   check_name(name);
   if (&child == this) throw std::invalid_argument(describe() + ": a module cannot be its own child");
@@ -37,6 +46,13 @@ template <class T>
 std::vector<NamedParameter<T>> Module<T>::parameters() const {
   std::vector<NamedParameter<T>> out;
   visit_parameters([&](const std::string& path, Parameter<T>& p) { out.push_back({path, &p}); });
+  return out;
+}
+
+template <class T>
+std::vector<NamedBuffer<T>> Module<T>::buffers() const {
+  std::vector<NamedBuffer<T>> out;
+  visit_buffers([&](const std::string& path, Tensor<T>& t) { out.push_back({path, &t}); });
   return out;
 }
 

@@ -34,6 +34,14 @@ struct NamedParameter {
   Parameter<T>* param = nullptr;
 };
 
+// A buffer and its full path: a tensor that belongs to the model and is saved with it but is not
+// trained (optimisers never see it), e.g. the fixed random matrix of Fourier features.
+template <class T>
+struct NamedBuffer {
+  std::string name;
+  Tensor<T>* tensor = nullptr;
+};
+
 template <class T>
 class Module {
  public:
@@ -53,6 +61,11 @@ class Module {
   void visit_parameters(F&& f, const std::string& prefix = "") const;
   // The parameter at `path`, or nullptr.
   Parameter<T>* find_parameter(std::string_view path) const;
+
+  // Every buffer with its path, visited like the parameters (own buffers first, then children).
+  std::vector<NamedBuffer<T>> buffers() const;
+  template <class F>
+  void visit_buffers(F&& f, const std::string& prefix = "") const;
 
   std::size_t parameter_count() const;  // number of parameter tensors
   index_t parameter_numel() const;      // number of scalars in them
@@ -75,6 +88,8 @@ class Module {
   // Names are local (no '.'), non-empty and unique within this module; they are the pieces of
   // the paths. The registered objects must outlive this module (normally they are members).
   Parameter<T>& register_parameter(std::string name, Parameter<T>& p);
+  // A buffer shares the name space of parameters and children.
+  Tensor<T>& register_buffer(std::string name, Tensor<T>& t);
   template <class M>
   M& register_module(std::string name, M& child) {
     add_child(std::move(name), child);
@@ -88,6 +103,7 @@ class Module {
 
   std::vector<std::pair<std::string, Parameter<T>*>> params_;
   std::vector<std::pair<std::string, Module<T>*>> children_;
+  std::vector<std::pair<std::string, Tensor<T>*>> buffers_;
   bool training_ = true;
 };
 
@@ -104,6 +120,13 @@ template <class F>
 void Module<T>::visit_parameters(F&& f, const std::string& prefix) const {
   for (const auto& [name, p] : params_) f(prefix + name, *p);
   for (const auto& [name, child] : children_) child->visit_parameters(f, prefix + name + ".");
+}
+
+template <class T>
+template <class F>
+void Module<T>::visit_buffers(F&& f, const std::string& prefix) const {
+  for (const auto& [name, t] : buffers_) f(prefix + name, *t);
+  for (const auto& [name, child] : children_) child->visit_buffers(f, prefix + name + ".");
 }
 
 extern template class Module<float>;
