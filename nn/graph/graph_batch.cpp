@@ -57,6 +57,34 @@ void check_positions(const char* who, const Tensor<T>& x, const GraphBatch& layo
 
 }  // namespace
 
+void check_graph(const GraphBatch& g, const char* who) {
+  auto fail = [&](const std::string& what) { throw std::invalid_argument(std::string(who) + ": bad GraphBatch: " + what); };
+  if (g.num_graphs < 0 || g.num_nodes < 0) fail("negative sizes");
+  if (static_cast<index_t>(g.graph_start.size()) != g.num_graphs + 1)
+    fail(std::to_string(g.graph_start.size()) + " graph starts for " + std::to_string(g.num_graphs) + " graphs");
+  if (g.graph_start.front() != 0 || g.graph_start.back() != g.num_nodes)
+    fail("graph starts must run from 0 to " + std::to_string(g.num_nodes));
+  if (static_cast<index_t>(g.node_graph.size()) != g.num_nodes)
+    fail(std::to_string(g.node_graph.size()) + " node_graph entries for " + std::to_string(g.num_nodes) + " nodes");
+  // Each graph's nodes are a rising block that node_graph agrees with.
+  for (index_t b = 0; b < g.num_graphs; ++b) {
+    if (g.graph_start[b] > g.graph_start[b + 1]) fail("graph starts decrease at graph " + std::to_string(b));
+    for (std::int32_t i = g.graph_start[b]; i < g.graph_start[b + 1]; ++i)
+      if (g.node_graph[i] != b) fail("node " + std::to_string(i) + " is listed in graph " + std::to_string(g.node_graph[i]) +
+                                     " but lies in graph " + std::to_string(b));
+  }
+  if (g.senders.size() != g.receivers.size())
+    fail(std::to_string(g.senders.size()) + " senders for " + std::to_string(g.receivers.size()) + " receivers");
+  for (std::size_t e = 0; e < g.senders.size(); ++e) {
+    const std::int32_t s = g.senders[e], r = g.receivers[e];
+    if (s < 0 || r < 0 || s >= g.num_nodes || r >= g.num_nodes)
+      fail("edge " + std::to_string(e) + " (" + std::to_string(s) + " -> " + std::to_string(r) + ") names a node outside [0, " +
+           std::to_string(g.num_nodes) + ")");
+    if (g.node_graph[s] != g.node_graph[r])
+      fail("edge " + std::to_string(e) + " (" + std::to_string(s) + " -> " + std::to_string(r) + ") joins two graphs");
+  }
+}
+
 void fully_connected(index_t num_graphs, index_t nodes_per_graph, GraphBatch& out, bool self_loops) {
   if (num_graphs < 0 || nodes_per_graph < 0) throw std::invalid_argument("fully_connected: negative size");
   if (out.num_graphs == num_graphs && out.num_nodes == num_graphs * nodes_per_graph &&

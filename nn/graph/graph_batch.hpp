@@ -26,6 +26,11 @@ struct GraphBatch {
   index_t graph_size(index_t b) const { return graph_start[b + 1] - graph_start[b]; }
 };
 
+// Throws std::invalid_argument naming `who` unless the graph is consistent: B + 1 graph starts
+// rising from 0 to N, N node_graph entries matching them, as many senders as receivers, and every
+// edge between two nodes of the same graph. O(N + E); graph layers call it on every forward.
+void check_graph(const GraphBatch& g, const char* who);
+
 // B graphs of `nodes_per_graph` nodes each, every ordered pair (i, j), i != j, an edge
 // (self loops on request). Edges are ordered by graph, then receiver, then sender. Reuses the
 // vectors of `out` (no allocation when the sizes are unchanged).
