@@ -1,0 +1,103 @@
+// Reading and checking split files (see trajectories.hpp).
+#include "datasets/trajectories.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "datasets/error.hpp"
+#include "io/error.hpp"
+
+namespace dg::datasets {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& array, const std::string& what) {
+  throw DatasetError(where + ": array '" + array + "': " + what);
+}
+
+// The values of a float32/float64 array as doubles; other dtypes are refused.
+std::vector<double> floats(const io::Array& a, const std::string& where, const std::string& name) {
+  if (a.dtype() != io::DType::Float64 && a.dtype() != io::DType::Float32)
+    fail(where, name, std::string("must be float32 or float64, got ") + io::dtype_name(a.dtype()));
+  return a.to_vector<double>();
+}
+
+// The first non-finite value of x (S, F, N, d) is named by its place.
+void require_finite_frames(const std::vector<double>& x, const Trajectories& t, const std::string& where,
+                           const std::string& name) {
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isfinite(x[i])) continue;
+    const std::int64_t k = static_cast<std::int64_t>(i);
+    const std::int64_t c = k % t.dim, n = k / t.dim % t.particles, f = k / (t.dim * t.particles) % t.frames,
+                       s = k / (t.dim * t.particles * t.frames);
+    std::ostringstream os;
+    os << "non-finite value " << x[i] << " at simulation " << s << ", frame " << f << ", particle " << n
+       << ", component " << c;
+    fail(where, name, os.str());
+  }
+}
+
+// An optional (S, N) per-particle array; empty when absent.
+std::vector<double> per_particle(const io::NamedArrays& arrays, const char* name, const Trajectories& t,
+                                 const std::string& where, bool positive) {
+  for (const auto& [key, a] : arrays) {
+    if (key != name) continue;
+    if (a.shape() != std::vector<std::int64_t>{t.sims, t.particles})
+      fail(where, name, "shape " + io::shape_string(a.shape()) + " should be (S, N) = " +
+                            io::shape_string({t.sims, t.particles}));
+    std::vector<double> v = floats(a, where, name);
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (!std::isfinite(v[i]) || (positive && !(v[i] > 0)))
+        fail(where, name, "value " + std::to_string(v[i]) + " of simulation " + std::to_string(i / t.particles) +
+                              ", particle " + std::to_string(i % t.particles) +
+                              (positive ? " must be finite and > 0" : " must be finite"));
+    return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string& where) {
+  Trajectories t;
+  t.source = where;
+  const io::Array& q = io::find(arrays, "positions", where);
+  const io::Array& v = io::find(arrays, "velocities", where);
+  if (q.shape().size() != 4) fail(where, "positions", "must have rank 4 (S, F, N, d), got shape " + io::shape_string(q.shape()));
+  if (v.shape() != q.shape())
+    fail(where, "velocities", "shape " + io::shape_string(v.shape()) + " differs from positions " + io::shape_string(q.shape()));
+  t.sims = q.shape()[0];
+  t.frames = q.shape()[1];
+  t.particles = q.shape()[2];
+  t.dim = q.shape()[3];
+  if (t.frames < 1 || t.particles < 1 || t.dim < 1)
+    fail(where, "positions", "needs at least one frame, particle and dimension, got shape " + io::shape_string(q.shape()));
+  t.positions = floats(q, where, "positions");
+  t.velocities = floats(v, where, "velocities");
+  require_finite_frames(t.positions, t, where, "positions");
+  require_finite_frames(t.velocities, t, where, "velocities");
+  t.masses = per_particle(arrays, "masses", t, where, true);
+  t.charges = per_particle(arrays, "charges", t, where, false);
+
+  // Everything else is kept; dt_frame is checked when present.
+  for (auto& [name, a] : arrays) {
+    if (name == "positions" || name == "velocities" || name == "masses" || name == "charges") continue;
+    if (name == "dt_frame") {
+      if (a.numel() != 1) fail(where, name, "must be a scalar, got shape " + io::shape_string(a.shape()));
+      t.dt_frame = floats(a, where, name)[0];
+      if (!std::isfinite(t.dt_frame) || !(t.dt_frame > 0)) fail(where, name, "must be finite and > 0");
+    }
+    t.others.emplace_back(name, std::move(a));
+  }
+  return t;
+}
+
+Trajectories load_trajectories(const std::string& path) {
+  try {
+    return trajectories_from_arrays(io::read_npz(path), path);
+  } catch (const io::IoError& e) {
+    throw DatasetError(e.what());
+  }
+}
+
+}  // namespace dg::datasets
