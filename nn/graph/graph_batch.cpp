@@ -67,8 +67,9 @@ void check_graph(const GraphBatch& g, const char* who) {
   if (static_cast<index_t>(g.node_graph.size()) != g.num_nodes)
     fail(std::to_string(g.node_graph.size()) + " node_graph entries for " + std::to_string(g.num_nodes) + " nodes");
   // Each graph's nodes are a rising block that node_graph agrees with.
-  for (index_t b = 0; b < g.num_graphs; ++b) {
+  for (index_t b = 0; b < g.num_graphs; ++b)
     if (g.graph_start[b] > g.graph_start[b + 1]) fail("graph starts decrease at graph " + std::to_string(b));
+  for (index_t b = 0; b < g.num_graphs; ++b) {
     for (std::int32_t i = g.graph_start[b]; i < g.graph_start[b + 1]; ++i)
       if (g.node_graph[i] != b) fail("node " + std::to_string(i) + " is listed in graph " + std::to_string(g.node_graph[i]) +
                                      " but lies in graph " + std::to_string(b));

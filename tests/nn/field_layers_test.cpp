@@ -125,3 +125,84 @@ TEST_CASE("field layers: gradients match finite differences (parameters and inpu
     }
   }
 }
+
+TEST_CASE_TEMPLATE("FiLM: the output follows the code, a shared code broadcasts, gradients reach the code", T, float,
+                   double) {
+  Philox rng(6);
+  NeuralField<T> field({.in_dim = 2, .out_dim = 2, .hidden = {16, 16}, .code_dim = 4}, rng);
+  const Tensor<T> x = test::uniform_tensor<T>(Shape{5, 2}, 1);
+  const Tensor<T> z1 = test::uniform_tensor<T>(Shape{1, 4}, 2), z2 = test::uniform_tensor<T>(Shape{1, 4}, 3);
+  Tensor<T> z1_rows(Shape{5, 4});  // z1 repeated on every row
+  for (index_t r = 0; r < 5; ++r) std::copy(z1.data(), z1.data() + 4, z1_rows.data() + r * 4);
+  auto run = [&](const Tensor<T>& z) {
+    Tape<T> tape;
+    return field.forward(tape, tape.constant(x), {}, tape.constant(z)).to_tensor();
+  };
+  const Tensor<T> y1 = run(z1), y2 = run(z2), y1_rows = run(z1_rows);
+  CHECK(test::relative_difference(y1.data(), y2.data(), y1.numel()) > 1e-3);
+  for (index_t i = 0; i < y1.numel(); ++i) CHECK(y1[i] == y1_rows[i]);
+  // d output / d code is not zero (its values are checked by finite differences above).
+  Tape<T> tape;
+  Var<T> code = tape.variable(z1);
+  tape.backward(sum(square(field.forward(tape, tape.constant(x), {}, code))));
+  double norm = 0;
+  for (index_t i = 0; i < 4; ++i) norm += std::abs(double(code.grad()[i]));
+  CHECK(norm > 1e-4);
+}
+
+TEST_CASE("the Fourier matrix is saved and loaded with the model and never trained") {
+  const std::string path = (std::filesystem::temp_directory_path() / "dg_field_checkpoint_test.npz").string();
+  Philox rng_a(1), rng_b(2);
+  NeuralField<float> a({.in_dim = 2, .out_dim = 3, .hidden = {8}}, rng_a), b({.in_dim = 2, .out_dim = 3, .hidden = {8}}, rng_b);
+  REQUIRE(a.buffers().size() == 1);
+  CHECK(a.buffers()[0].name == "fourier.B");
+  // An optimiser with weight decay leaves B alone: it only sees parameters.
+  const Tensor<float> B0 = a.fourier->B;
+  AdamW<float> opt(a.parameters(), {.lr = 0.1, .weight_decay = 0.5});
+  const Tensor<float> x = test::uniform_tensor<float>(Shape{4, 2}, 3);
+  {
+    Tape<float> tape;
+    tape.backward(sum(a.forward(tape, tape.constant(x))));
+    opt.step();
+  }
+  for (index_t i = 0; i < B0.numel(); ++i) CHECK(a.fourier->B[i] == B0[i]);
+  // b (another seed, so another B) becomes a after loading a's checkpoint.
+  save_checkpoint(path, a);
+  CHECK(b.fourier->B[0] != a.fourier->B[0]);
+  load_checkpoint(path, b);
+  for (index_t i = 0; i < B0.numel(); ++i) CHECK(b.fourier->B[i] == B0[i]);
+  Tape<float> tape;
+  const Tensor<float> ya = a.forward(tape, tape.constant(x)).to_tensor(), yb = b.forward(tape, tape.constant(x)).to_tensor();
+  for (index_t i = 0; i < ya.numel(); ++i) CHECK(ya[i] == yb[i]);
+  // A model with another frequency count does not load it, and says why.
+  Philox rng_c(3);
+  NeuralField<float> c({.in_dim = 2, .out_dim = 3, .fourier_features = 8, .hidden = {8}}, rng_c);
+  CHECK_THROWS_AS(load_checkpoint(path, c), CheckpointError);
+  try {
+    load_checkpoint(path, c);
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find("buffer 'fourier.B' is float32 (2, 64), expected float32 (2, 8)") != std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("neural fields reject impossible options and mis-shaped inputs, naming the problem") {
+  Philox rng(1);
+  CHECK_THROWS_WITH_AS(NeuralField<float>({.hidden = {}}, rng), "NeuralField: needs at least one hidden layer", std::invalid_argument);
+  CHECK_THROWS_AS(NeuralField<float>({.sigma = 0}, rng), std::invalid_argument);
+  CHECK_THROWS_AS(NeuralField<float>({.encoding = FieldEncoding::Siren, .omega_0 = -1}, rng), std::invalid_argument);
+  CHECK_THROWS_AS(NeuralField<float>({.input_scale = 0}, rng), std::invalid_argument);
+  CHECK_THROWS_AS(FourierFeatures<float>(2, rng, {.frequencies = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(FiLM<float>(0, {4}, rng), std::invalid_argument);
+
+  NeuralField<float> field({.in_dim = 2, .out_dim = 1, .hidden = {4}, .time = true, .code_dim = 3}, rng);
+  Tape<float> tape;
+  Var<float> x = tape.zeros(Shape{5, 2}), t = tape.zeros(Shape{5, 1}), z = tape.zeros(Shape{1, 3});
+  CHECK(field.forward(tape, x, t, z).shape() == Shape{5, 1});
+  CHECK_THROWS_WITH_AS(field.forward(tape, tape.zeros(Shape{5, 3}), t, z),
+                       "NeuralField(2 + t -> 1, fourier, hidden [4], code 3): positions x must be (N, 2), got (5, 3)", ShapeError);
+  CHECK_THROWS_AS(field.forward(tape, x, {}, z), ShapeError);                       // time missing
+  CHECK_THROWS_AS(field.forward(tape, x, t, {}), std::invalid_argument);            // code missing
+  CHECK_THROWS_AS(field.forward(tape, x, t, tape.zeros(Shape{2, 3})), ShapeError);  // 2 codes for 5 rows
+  CHECK_THROWS_AS(field.forward(tape, x, t, tape.zeros(Shape{5, 4})), ShapeError);  // code width
+}
