@@ -136,8 +136,8 @@ void generate_dataset(const Generator& g, const Params& p, const std::string& di
 }
 
 ParamsFile read_params_file(const std::string& path) {
-  const io::Json doc = io::read_json(path);
   try {
+    const io::Json doc = io::read_json(path);
     if (doc.kind() != io::Json::Kind::Object) throw DatasetError("expected a JSON object");
     const io::Json* format = doc.find("format");
     if (!format || format->kind() != io::Json::Kind::String || format->as_string() != kFormat)

@@ -130,6 +130,11 @@ void Params::set(const std::string& name, const io::Json& value) {
   values_[static_cast<std::size_t>(s - specs_.data())] = checked(*s, value);
 }
 
+void Params::set_real(const std::string& name, double value) {
+  if (!std::isfinite(value)) fail(name, "must be finite, got " + std::to_string(value));
+  set(name, io::Json(value));
+}
+
 void Params::set_text(const std::string& name, const std::string& text) {
   const ParamSpec* s = find_spec(name);
   if (!s) return set(name, io::Json(text));  // the unknown-name error

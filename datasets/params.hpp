@@ -14,6 +14,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "datasets/error.hpp"
@@ -55,8 +56,16 @@ class Params {
   // Sets one value; DatasetError "parameter 'name': ..." for an unknown name, a wrong kind (a
   // real for an integer, a number for a text) or a value out of range.
   void set(const std::string& name, const io::Json& value);
+  // A floating-point value: NaN and Inf are refused here, naming the parameter (a JSON value
+  // cannot even hold them).
+  template <class F>
+    requires std::is_floating_point_v<F>
+  void set(const std::string& name, F value) {
+    set_real(name, static_cast<double>(value));
+  }
   // Sets from command-line text ("1000", "1e-3", "lorenz"), parsed by the parameter's kind.
   void set_text(const std::string& name, const std::string& text);
+  void set_real(const std::string& name, double value);
   // Every key of `values` (a JSON object) through set(); unknown keys are errors.
   void set_all(const io::Json& values);
 

@@ -56,13 +56,22 @@ std::vector<double> per_particle(const io::NamedArrays& arrays, const char* name
   return {};
 }
 
+// The array `name`, or a DatasetError naming the file and the arrays it has.
+const io::Array& require(const io::NamedArrays& arrays, const std::string& name, const std::string& where) {
+  try {
+    return io::find(arrays, name, where);
+  } catch (const io::IoError& e) {
+    throw DatasetError(e.what());
+  }
+}
+
 }  // namespace
 
 Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string& where) {
   Trajectories t;
   t.source = where;
-  const io::Array& q = io::find(arrays, "positions", where);
-  const io::Array& v = io::find(arrays, "velocities", where);
+  const io::Array& q = require(arrays, "positions", where);
+  const io::Array& v = require(arrays, "velocities", where);
   if (q.shape().size() != 4) fail(where, "positions", "must have rank 4 (S, F, N, d), got shape " + io::shape_string(q.shape()));
   if (v.shape() != q.shape())
     fail(where, "velocities", "shape " + io::shape_string(v.shape()) + " differs from positions " + io::shape_string(q.shape()));

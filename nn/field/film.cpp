@@ -28,21 +28,32 @@ FiLM<T>::FiLM(index_t code_dim, const std::vector<index_t>& widths, Philox& rng,
       code_dim_(code_dim),
       widths_(widths) {
   this->register_module("generator", generator);
+  index_t offset = 0;
+  for (index_t w : widths) {
+    offsets_.push_back(offset);
+    offset += 2 * w;
+  }
+}
+
+template <class T>
+Var<T> FiLM<T>::generate(Tape<T>& tape, Var<T> z) {
+  if (!z.valid() || z.shape().rank != 2 || z.cols() != code_dim_)
+    throw ShapeError(describe() + ": the code must be (R, " + std::to_string(code_dim_) + "), got " +
+                     (z.valid() ? z.shape().str() : std::string("an empty Var")));
+  return generator.forward(tape, z);  // (R, 2 sum w)
+}
+
+template <class T>
+Modulation<T> FiLM<T>::modulation(Var<T> generated, std::size_t l) const {
+  const index_t w = widths_.at(l), offset = offsets_[l];
+  return {slice(generated, 1, offset, w) + 1.0, slice(generated, 1, offset + w, w)};
 }
 
 template <class T>
 std::vector<Modulation<T>> FiLM<T>::forward(Tape<T>& tape, Var<T> z) {
-  if (!z.valid() || z.shape().rank != 2 || z.cols() != code_dim_)
-    throw ShapeError(describe() + ": the code must be (R, " + std::to_string(code_dim_) + "), got " +
-                     (z.valid() ? z.shape().str() : std::string("an empty Var")));
-  Var<T> out = generator.forward(tape, z);  // (R, 2 sum w)
+  Var<T> g = generate(tape, z);
   std::vector<Modulation<T>> m;
-  m.reserve(widths_.size());
-  index_t offset = 0;
-  for (index_t w : widths_) {
-    m.push_back({slice(out, 1, offset, w) + 1.0, slice(out, 1, offset + w, w)});
-    offset += 2 * w;
-  }
+  for (std::size_t l = 0; l < widths_.size(); ++l) m.push_back(modulation(g, l));
   return m;
 }
 

@@ -33,8 +33,11 @@ class FiLM : public Module<T> {
   FiLM(index_t code_dim, const std::vector<index_t>& widths, Philox& rng, index_t hidden = 0,
        Activation activation = Activation::Silu);
 
-  // z (R, Z) -> one Modulation per modulated layer.
+  // z (R, Z) -> one Modulation per modulated layer (a convenience: allocates the vector).
   std::vector<Modulation<T>> forward(Tape<T>& tape, Var<T> z);
+  // The allocation-free pair: every modulation at once, g(z) (R, 2 sum w), then layer l's share.
+  Var<T> generate(Tape<T>& tape, Var<T> z);
+  Modulation<T> modulation(Var<T> generated, std::size_t l) const;
   // gamma * y + beta.
   static Var<T> apply(Var<T> y, const Modulation<T>& m) { return m.gamma * y + m.beta; }
 
@@ -47,6 +50,7 @@ class FiLM : public Module<T> {
  private:
   index_t code_dim_;
   std::vector<index_t> widths_;
+  std::vector<index_t> offsets_;  // first column of layer l's [dgamma, beta] in g(z)
 };
 
 extern template class FiLM<float>;

@@ -74,23 +74,26 @@ Var<T> NeuralField<T>::forward(Tape<T>& tape, Var<T> x, Var<T> t, Var<T> code) {
   } else if (t.valid()) {
     throw std::invalid_argument(describe() + ": time given to a field built without it");
   }
-  std::vector<Modulation<T>> m;
+  Var<T> generated;  // (R, 2 sum w) every FiLM modulation
   if (film) {
     if (!code.valid()) throw std::invalid_argument(describe() + ": needs a code (FiLM)");
     if (code.shape().rank != 2 || (code.rows() != N && code.rows() != 1))
       throw ShapeError(describe() + ": the code must have 1 or " + std::to_string(N) + " rows, got " + code.shape().str());
-    m = film->forward(tape, code);
+    generated = film->generate(tape, code);
   } else if (code.valid()) {
     throw std::invalid_argument(describe() + ": a code given to a field built without FiLM");
   }
   if (fourier) u = fourier->forward(tape, u);  // (N, 2F)
   // Hidden layers, fused when unmodulated.
   const Activation f = options_.activation;
+  const bool siren = options_.encoding == FieldEncoding::Siren;
   for (std::size_t l = 0; l < options_.hidden.size(); ++l) {
-    if (options_.encoding == FieldEncoding::Siren)
-      u = film ? sine_layers[l].forward(tape, u, m[l].gamma, m[l].beta) : sine_layers[l].forward(tape, u);
-    else
-      u = film ? activate(f, FiLM<T>::apply(layers[l].forward(tape, u), m[l])) : layers[l].forward(tape, u, f);
+    if (!film) {
+      u = siren ? sine_layers[l].forward(tape, u) : layers[l].forward(tape, u, f);
+      continue;
+    }
+    const Modulation<T> m = film->modulation(generated, l);
+    u = siren ? sine_layers[l].forward(tape, u, m.gamma, m.beta) : activate(f, FiLM<T>::apply(layers[l].forward(tape, u), m));
   }
   return output->forward(tape, u);  // (N, k)
 }

@@ -12,20 +12,7 @@
 #include "autodiff/ops.hpp"
 #include "autodiff/storage.hpp"
 
-namespace {
-std::atomic<long> g_news{0};
-}
-
-void* operator new(std::size_t n) {
-  g_news.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/common/count_new.hpp"
 
 using namespace dg;
 
@@ -56,7 +43,7 @@ TEST_CASE("an MLP training step allocates nothing after the first") {
   long news_before = 0;
   std::size_t device_before = 0;
   for (int step = 1; step <= 10; ++step) {
-    if (step == 2) news_before = g_news.load(), device_before = device_allocation_count();
+    if (step == 2) news_before = dg::test::new_calls(), device_before = device_allocation_count();
     tape.reset();
     for (auto& p : params) p.zero_grad();
     Var<float> h = tanh(matmul(tape.constant(x), tape.param(params[0])) + tape.param(params[1]));
@@ -75,7 +62,7 @@ TEST_CASE("an MLP training step allocates nothing after the first") {
       }
     (step == 1 ? first_loss : last_loss) = loss.item();
   }
-  CHECK(g_news.load() - news_before == 0);
+  CHECK(dg::test::new_calls() - news_before == 0);
   CHECK(device_allocation_count() - device_before == 0);
   CHECK(last_loss < first_loss);  // it did train
 }

@@ -104,16 +104,28 @@ TEST_CASE("a NaN appearing during a run stops it, naming the step and the partic
 }
 
 TEST_CASE("a NaN on the tape is caught the same way") {
-  Tape<double> tape;
-  auto s = to_tape(tape, small_state(), true);
-  Workspace<Var<double>> ws;
   auto force = [](const Var<double>& q, const Var<double>&, double t, Var<double>& a) {
     a = q * (t >= 0.25 ? std::numeric_limits<double>::quiet_NaN() : -1.0);
   };
   VelocityVerlet scheme{.dt = 0.1};
-  init(scheme, s, force, ws);
-  CHECK_THROWS_AS(run(scheme, s, force, OpenBoundary{}, ws, 10), NonFiniteStateError);
-  CHECK(s.step == 3);
+  SUBCASE("by the integrator, after the step") {
+    Tape<double> tape;
+    tape.set_check_finite(false);  // the sanitizer build turns the tape's own check on by default
+    auto s = to_tape(tape, small_state(), true);
+    Workspace<Var<double>> ws;
+    init(scheme, s, force, ws);
+    CHECK_THROWS_AS(run(scheme, s, force, OpenBoundary{}, ws, 10), NonFiniteStateError);
+    CHECK(s.step == 3);
+  }
+  SUBCASE("by the tape, at the op that made it, when its check is on") {
+    Tape<double> tape;
+    tape.set_check_finite(true);
+    auto s = to_tape(tape, small_state(), true);
+    Workspace<Var<double>> ws;
+    init(scheme, s, force, ws);
+    CHECK_THROWS_AS(run(scheme, s, force, OpenBoundary{}, ws, 10), NonFiniteError);
+    CHECK(s.step == 2);  // the NaN appears inside step 3, before it completes
+  }
 }
 
 TEST_CASE("stepping without init is refused, not a crash") {

@@ -19,20 +19,7 @@
 #include "nn/schedule.hpp"
 #include "nn/trainer.hpp"
 
-namespace {
-std::atomic<long> g_news{0};
-}
-
-void* operator new(std::size_t n) {
-  g_news.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/common/count_new.hpp"
 
 using namespace dg;
 using namespace dg::nn;
@@ -54,7 +41,7 @@ TEST_CASE("steps 2 to 10 of an MLP training loop with Adam allocate nothing") {
   float first_loss = 0, loss_value = 0;
   // Step 1 runs both batch sizes (full and tail) so that every shape has been seen once.
   for (int step = 1; step <= 10; ++step) {
-    if (step == 2) news_before = g_news.load(), device_before = device_allocation_count();
+    if (step == 2) news_before = dg::test::new_calls(), device_before = device_allocation_count();
     data.start_epoch(step);
     for (index_t b = 0; b < data.batch_count(); ++b) {
       auto batch = data.batch(b);
@@ -69,7 +56,7 @@ TEST_CASE("steps 2 to 10 of an MLP training loop with Adam allocate nothing") {
       if (step == 1 && b == 0) first_loss = loss_value;
     }
   }
-  const long news = g_news.load() - news_before;
+  const long news = dg::test::new_calls() - news_before;
   const std::size_t device = device_allocation_count() - device_before;
   CHECK(news == 0);
   CHECK(device == 0);
@@ -90,7 +77,7 @@ TEST_CASE("fit() allocates nothing between its second and last epoch") {
   fit(net, opt, x, y, [&](Tape<float>& t, Var<float> xb, Var<float> yb) { return mse_loss(net(t, xb), yb); },
       {.epochs = 6, .batch_size = 40, .seed = 1, .clip_norm = 5.0, .schedule = exponential_schedule(1e-2, 0.999),
        .quiet = true, .on_epoch = [&](std::int64_t e, double) {
-         news[e] = g_news.load();
+         news[e] = dg::test::new_calls();
          device[e] = device_allocation_count();
        }});
   CHECK(news[5] - news[1] == 0);

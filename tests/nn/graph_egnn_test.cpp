@@ -5,11 +5,9 @@
 // with 1 and 2 threads; clear errors for bad input.
 #include <doctest/doctest.h>
 
-#include <cstring>
 #include <type_traits>
 #include <vector>
 
-#include "autodiff/parallel.hpp"
 #include "nn/graph/egnn.hpp"
 #include "tests/nn/graph_test_helpers.hpp"
 #include "tests/nn/param_gradcheck.hpp"
@@ -232,8 +230,7 @@ TEST_CASE("an EGNN training step gives the same bits with 1 and 2 threads") {
   const index_t N = g.num_nodes;
   const Tensor<float> x = test::uniform_tensor<float>(Shape{N, 3}, 1), v = test::uniform_tensor<float>(Shape{N, 3}, 2);
   const Tensor<float> q = test::uniform_tensor<float>(Shape{N, 1}, 3);
-  auto step = [&](int threads) {
-    set_num_threads(threads);
+  test::check_same_bits_with_1_and_2_threads([&] {
     Philox rng(5);
     EGNN<float> net({.in_features = 1, .edge_features = 2, .hidden = 32}, rng);
     Tape<float> tape;
@@ -245,12 +242,7 @@ TEST_CASE("an EGNN training step gives the same bits with 1 and 2 threads") {
     for (const NamedParameter<float>& p : net.parameters())
       bits.insert(bits.end(), p.param->grad.data(), p.param->grad.data() + p.param->grad.numel());
     return bits;
-  };
-  const int before = num_threads();
-  const std::vector<float> one = step(1), two = step(2);
-  set_num_threads(before);
-  REQUIRE(one.size() == two.size());
-  CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+  });
 }
 
 TEST_CASE("EGNN layers name their parameters and reject bad input") {

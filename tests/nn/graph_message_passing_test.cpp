@@ -3,11 +3,9 @@
 // and inputs), the same bits with 1 and 2 threads, parameter names and errors.
 #include <doctest/doctest.h>
 
-#include <cstring>
 #include <type_traits>
 #include <vector>
 
-#include "autodiff/parallel.hpp"
 #include "nn/graph/message_passing.hpp"
 #include "tests/nn/graph_test_helpers.hpp"
 #include "tests/nn/param_gradcheck.hpp"
@@ -84,8 +82,7 @@ TEST_CASE("MessagePassing gradients match finite differences (parameters and inp
 TEST_CASE("MessagePassing gives the same bits with 1 and 2 threads") {
   const GraphBatch g = fully_connected(80, 6);  // 2400 edges
   const Tensor<float> h = test::uniform_tensor<float>(Shape{g.num_nodes, 16}, 1);
-  auto run = [&](int threads) {
-    set_num_threads(threads);
+  test::check_same_bits_with_1_and_2_threads([&] {
     Philox rng(2);
     MessagePassing<float> layer(16, rng, {.hidden = 32, .aggregation = Aggregation::Mean});
     Tape<float> tape;
@@ -95,12 +92,7 @@ TEST_CASE("MessagePassing gives the same bits with 1 and 2 threads") {
     for (const NamedParameter<float>& p : layer.parameters())
       bits.insert(bits.end(), p.param->grad.data(), p.param->grad.data() + p.param->grad.numel());
     return bits;
-  };
-  const int before = num_threads();
-  const std::vector<float> one = run(1), two = run(2);
-  set_num_threads(before);
-  REQUIRE(one.size() == two.size());
-  CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+  });
 }
 
 TEST_CASE("MessagePassing names its parameters and rejects bad input") {

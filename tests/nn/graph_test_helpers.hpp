@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include "autodiff/ops.hpp"
+#include "autodiff/parallel.hpp"
 #include "autodiff/random.hpp"
 #include "autodiff/tensor.hpp"
 #include "nn/graph/graph_batch.hpp"
@@ -161,6 +163,20 @@ void check_input_gradient(Tensor<double> x, F f, double tol = 1e-6) {
     CAPTURE(i);
     CHECK(grad[static_cast<std::size_t>(i)] == doctest::Approx((plus - minus) / (2 * h)).epsilon(tol).scale(1));
   }
+}
+
+// Runs run(threads) -> std::vector<float> (outputs and gradients) with 1 and with 2 threads and
+// checks the two results bit for bit; restores the thread count.
+template <class F>
+void check_same_bits_with_1_and_2_threads(F run) {
+  const int before = num_threads();
+  set_num_threads(1);
+  const std::vector<float> one = run();
+  set_num_threads(2);
+  const std::vector<float> two = run();
+  set_num_threads(before);
+  REQUIRE(one.size() == two.size());
+  CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
 }
 
 }  // namespace dg::test
