@@ -1,0 +1,180 @@
+// Forecast errors and field-recovery measures of the field-discovery experiment (evaluate.hpp).
+#include "examples/field_discovery/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "nn/graph/graph_batch.hpp"
+#include "physics/physics.hpp"
+
+namespace dg::field_discovery {
+
+namespace {
+
+// Rows [first, first + count) of every simulation's frame `frame` as one (count * N, d) float tensor.
+Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Trajectories& t, std::int64_t first,
+                         std::int64_t count, std::int64_t frame) {
+  Tensor<float> out(Shape{count * t.particles, t.dim});
+  const std::size_t row = static_cast<std::size_t>(t.particles * t.dim);
+  for (std::int64_t s = 0; s < count; ++s) {
+    const double* src = values.data() + t.frame_offset(first + s, frame);
+    for (std::size_t k = 0; k < row; ++k) out.data()[static_cast<std::size_t>(s) * row + k] = static_cast<float>(src[k]);
+  }
+  return out;
+}
+
+// The weighted median of values (weights >= 0, not all zero).
+double weighted_median(const std::vector<double>& values, const std::vector<double>& weights) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  double running = 0;
+  for (std::size_t i : order) {
+    running += weights[i];
+    if (running >= 0.5 * total) return values[i];
+  }
+  return values.empty() ? 0.0 : values[order.back()];
+}
+
+// The q-quantile of x (q in [0, 1]), by the nearest rank.
+double quantile(std::vector<double> x, double q) {
+  const auto k = static_cast<std::size_t>(std::llround(q * static_cast<double>(x.size() - 1)));
+  std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k), x.end());
+  return x[k];
+}
+
+}  // namespace
+
+Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                  int substeps, std::int64_t batch) {
+  const std::int64_t S = test.sims, N = test.particles, d = test.dim, H = horizon;
+  Forecast f;
+  f.step_error.assign(static_cast<std::size_t>(H), 0.0);
+  f.positions.assign(static_cast<std::size_t>(S * H * N * d), 0.0);
+  f.sims = S, f.horizon = H, f.particles = N, f.dim = d;
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  double squared = 0;
+  for (std::int64_t first = 0; first < S; first += batch) {
+    const std::int64_t count = std::min(batch, S - first);
+    const nn::GraphBatch g = nn::fully_connected(count, N);
+    tape.reset();
+    Tensor<float> charges(Shape{count * N, 1});
+    for (std::int64_t k = 0; k < count * N; ++k)
+      charges[k] = static_cast<float>(test.charges[static_cast<std::size_t>(first * N + k)]);
+    const Var<float> q0 = tape.constant(frame_rows(test.positions, test, first, count, observed - 1));
+    const Var<float> v0 = tape.constant(frame_rows(test.velocities, test, first, count, observed - 1));
+    try {
+      rollout(tape, model, g, q0, v0, tape.constant(charges), test.dt_frame, substeps, static_cast<int>(H),
+              [&](int k, const Var<float>& q, const Var<float>&) {
+                const float* p = q.data();
+                for (std::int64_t s = 0; s < count; ++s)
+                  for (std::int64_t i = 0; i < N; ++i) {
+                    const double* truth = test.positions_at(first + s, observed + k) + i * d;
+                    double e2 = 0;
+                    for (std::int64_t c = 0; c < d; ++c) {
+                      const double pred = p[(s * N + i) * d + c];
+                      f.positions[static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c)] = pred;
+                      e2 += (pred - truth[c]) * (pred - truth[c]);
+                    }
+                    f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
+                    squared += e2;
+                  }
+              });
+    } catch (const integrators::NonFiniteStateError&) {
+      f.finite = false;
+    }
+  }
+  for (double& e : f.step_error) e /= static_cast<double>(S * N);
+  f.mse = squared / static_cast<double>(S * N * H * d);
+  for (double e : f.step_error) f.finite = f.finite && std::isfinite(e);
+  return f;
+}
+
+FieldGrid make_field_grid(const ElectrostaticData& data, index_t G, double exclusion) {
+  const datasets::Trajectories& t = data.train;
+  FieldGrid grid;
+  std::vector<double> coord[2];
+  for (int c = 0; c < 2; ++c) {
+    for (std::size_t k = static_cast<std::size_t>(c); k < t.positions.size(); k += 2) coord[c].push_back(t.positions[k]);
+    const double lo = quantile(coord[c], 0.01), hi = quantile(coord[c], 0.99);
+    std::vector<double>& axis = c == 0 ? grid.xs : grid.ys;
+    for (index_t i = 0; i < G; ++i) axis.push_back(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(G - 1));
+  }
+  const index_t P = G * G;
+  grid.points = Tensor<double>(Shape{P, 2});
+  for (index_t j = 0; j < G; ++j)
+    for (index_t i = 0; i < G; ++i) {
+      grid.points[2 * (j * G + i)] = grid.xs[static_cast<std::size_t>(i)];
+      grid.points[2 * (j * G + i) + 1] = grid.ys[static_cast<std::size_t>(j)];
+    }
+  // The true field on a unit positive charge, capped like the data's forces.
+  grid.truth = Tensor<double>::zeros(Shape{P, 2});
+  physics::PointSources::charges(data.source_positions, data.source_charges, Tensor<double>::full(Shape{1}, 1.0),
+                                 data.coulomb_k)
+      .field_at(grid.points, grid.truth);
+  physics::apply_cap(physics::ForceCap::norm(data.force_cap), grid.truth);
+  // Leave out the neighbourhoods of the sources.
+  grid.keep.assign(static_cast<std::size_t>(P), 1.0);
+  for (index_t p = 0; p < P; ++p)
+    for (index_t s = 0; s < data.source_positions.shape()[0]; ++s) {
+      const double dx = grid.points[2 * p] - data.source_positions[2 * s];
+      const double dy = grid.points[2 * p + 1] - data.source_positions[2 * s + 1];
+      if (dx * dx + dy * dy < exclusion * exclusion) grid.keep[static_cast<std::size_t>(p)] = 0;
+    }
+  // Density: every training position counted at its nearest grid point (inside the box).
+  grid.density.assign(static_cast<std::size_t>(P), 0.0);
+  const double x0 = grid.xs.front(), dx = grid.xs[1] - grid.xs[0], y0 = grid.ys.front(), dy = grid.ys[1] - grid.ys[0];
+  for (std::size_t k = 0; k < coord[0].size(); ++k) {
+    const auto i = static_cast<index_t>(std::llround((coord[0][k] - x0) / dx));
+    const auto j = static_cast<index_t>(std::llround((coord[1][k] - y0) / dy));
+    if (i >= 0 && i < G && j >= 0 && j < G) grid.density[static_cast<std::size_t>(j * G + i)] += 1;
+  }
+  return grid;
+}
+
+Tensor<double> learned_field(DynamicsModel& model, const FieldGrid& grid) {
+  const index_t P = grid.points.shape()[0];
+  Tensor<float> points(Shape{P, 2});
+  for (index_t k = 0; k < 2 * P; ++k) points[k] = static_cast<float>(grid.points[k]);
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  const Var<float> E = model.field(tape, tape.constant(points));  // (P, 2)
+  Tensor<double> out(Shape{P, 2});
+  for (index_t k = 0; k < 2 * P; ++k) out[k] = static_cast<double>(E.data()[k]);
+  return out;
+}
+
+FieldMetrics field_metrics(const FieldGrid& grid, const Tensor<double>& learned) {
+  FieldMetrics m;
+  std::vector<double> cosine, plain, weight;
+  double err2[2] = {0, 0}, true2[2] = {0, 0}, dot[2] = {0, 0};  // [plain, weighted]
+  for (std::size_t p = 0; p < grid.keep.size(); ++p) {
+    if (grid.keep[p] == 0) continue;
+    const double ex = grid.truth[2 * p], ey = grid.truth[2 * p + 1];
+    const double lx = learned[2 * p], ly = learned[2 * p + 1];
+    const double n_true = std::hypot(ex, ey), n_learned = std::hypot(lx, ly);
+    cosine.push_back(n_true > 0 && n_learned > 0 ? (ex * lx + ey * ly) / (n_true * n_learned) : 0.0);
+    plain.push_back(1.0);
+    weight.push_back(grid.density[p]);
+    const double w[2] = {1.0, grid.density[p]};
+    for (int k = 0; k < 2; ++k) {
+      err2[k] += w[k] * ((lx - ex) * (lx - ex) + (ly - ey) * (ly - ey));
+      true2[k] += w[k] * n_true * n_true;
+      dot[k] += w[k] * (lx * ex + ly * ey);
+    }
+  }
+  m.points = static_cast<index_t>(cosine.size());
+  if (cosine.empty()) return m;
+  m.cosine = weighted_median(cosine, plain);
+  m.weighted_cosine = weighted_median(cosine, weight);
+  m.relative_l2 = std::sqrt(err2[0] / true2[0]);
+  m.weighted_relative_l2 = std::sqrt(err2[1] / true2[1]);
+  m.scale = dot[0] / true2[0];
+  m.weighted_scale = dot[1] / true2[1];
+  return m;
+}
+
+}  // namespace dg::field_discovery

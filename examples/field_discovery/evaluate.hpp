@@ -1,0 +1,57 @@
+// Evaluation of the field-discovery experiment.
+//
+// Forecasts, as Kofinas et al. report them: from the last observed frame (positions and
+// velocities of frame `observed - 1`), roll the model `horizon` frames forward; the error at
+// step k is the mean over simulations and particles of |x_pred - x_true| (L2 in space), and the
+// MSE is the mean over every step, particle and coordinate of the squared error.
+//
+// Field recovery (the paper only plots the field): on a G x G grid over the box spanned by the
+// 1st to 99th percentiles (per coordinate) of the training positions, leaving out points within
+// `exclusion` of a source, compare the learned field E_hat with the true one E (the sources'
+// field on a unit positive charge, norm capped like the data's forces):
+//   cosine       median over points of E_hat . E / (|E_hat| |E|)
+//   relative L2  sqrt(sum |E_hat - E|^2 / sum |E|^2)
+//   scale        s minimising sum |E_hat - s E|^2, i.e. sum E_hat . E / sum |E|^2  (1: physical units)
+// each also weighted by the density of training positions (the count of training positions
+// nearest to each grid point): the field where the particles actually went.
+#pragma once
+
+#include <vector>
+
+#include "examples/field_discovery/data.hpp"
+#include "examples/field_discovery/model.hpp"
+
+namespace dg::field_discovery {
+
+struct Forecast {
+  std::vector<double> step_error;  // (H) mean L2 position error after 1 .. H frames
+  double mse = 0;
+  bool finite = true;              // no NaN or Inf in any predicted position
+  std::vector<double> positions;   // (S, H, N, d) the forecasts
+  std::int64_t sims = 0, horizon = 0, particles = 0, dim = 0;
+};
+
+// `batch` simulations per rollout; substeps as in training.
+Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                  int substeps, std::int64_t batch = 250);
+
+struct FieldGrid {
+  std::vector<double> xs, ys;    // (G), (G) grid coordinates
+  Tensor<double> points;         // (G*G, 2), row j*G + i = (xs[i], ys[j])
+  Tensor<double> truth;          // (G*G, 2) true field
+  std::vector<double> density;   // (G*G) training positions nearest to each point
+  std::vector<double> keep;      // (G*G) 1 where evaluated, 0 within `exclusion` of a source
+};
+FieldGrid make_field_grid(const ElectrostaticData& data, index_t points_per_axis, double exclusion);
+
+struct FieldMetrics {
+  double cosine = 0, weighted_cosine = 0;
+  double relative_l2 = 0, weighted_relative_l2 = 0;
+  double scale = 0, weighted_scale = 0;
+  index_t points = 0;  // grid points evaluated
+};
+// The learned field on the grid (G*G, 2), evaluated in batches.
+Tensor<double> learned_field(DynamicsModel& model, const FieldGrid& grid);
+FieldMetrics field_metrics(const FieldGrid& grid, const Tensor<double>& learned);
+
+}  // namespace dg::field_discovery

@@ -1,0 +1,181 @@
+// field_discovery: learns the unseen electrostatic field of Aether's data set (Kofinas et al.,
+// NeurIPS 2023) from trajectories alone, and measures how well the field comes out.
+//
+// Charged particles move under their mutual Coulomb forces and the field of 20 fixed sources that
+// the model never sees. The field model (model.hpp) adds a neural field of the absolute position,
+// coupled through each particle's charge, to an equivariant interaction network; the no-field
+// baseline has the interactions only; the absolute baseline is one network of absolute positions.
+// All three train with the same budget on windows of frames (train.hpp), then forecast 20 frames
+// of the test simulations; the field model's field is compared with the true one (evaluate.hpp).
+//
+//   field_discovery [--quick] [--out DIR] [--data DIR] [--resume] [--check] ...   (--help lists all)
+//
+// Outputs in --out: results.json, training_<model>.csv, field.svg, trajectories.svg,
+// training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists the arrays).
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <sstream>
+
+#include "autodiff/parallel.hpp"
+#include "datasets/error.hpp"
+#include "examples/common/options.hpp"
+#include "examples/common/output_dir.hpp"
+#include "examples/field_discovery/report.hpp"
+
+using namespace dg;
+using namespace dg::field_discovery;
+
+namespace {
+
+std::vector<ModelKind> parse_models(const std::string& list) {
+  std::vector<ModelKind> kinds;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) {
+    bool found = false;
+    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute})
+      if (name == model_name(k)) kinds.push_back(k), found = true;
+    if (!found) throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute)");
+  }
+  if (kinds.empty()) throw std::invalid_argument("--models: no model given");
+  return kinds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  examples::Options opt("field_discovery",
+                        "Learns the unseen field of the electrostatic data set from trajectories, with two baselines.");
+  std::string& out_dir = opt.add("out", "out/field_discovery", "output folder (created; checked writable first)");
+  std::string& data_dir = opt.add("data", "", "data-set folder written by dynagrad-data (empty: generate in memory)");
+  int& train_sims = opt.add("train", int{2000}, "training simulations to generate", 1, 1000000);
+  int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
+  std::string& models = opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute");
+  int& steps = opt.add("steps", int{3000}, "training steps per model", 1, 100000000);
+  int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
+  int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
+  int& substeps = opt.add("substeps", 10, "integrator steps per frame (0.1 time units)", 1, 1000);
+  double& lr = opt.add("lr", 1e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
+  double& clip = opt.add("clip", 10.0, "global gradient-norm clip (0: none)", 0.0, 1e9);
+  double& velocity_weight = opt.add("velocity-weight", 0.0, "weight of the velocity error in the training loss", 0.0, 1e6);
+  int& hidden = opt.add("hidden", 64, "width of the interaction network", 1, 4096);
+  int& field_width = opt.add("field-width", 128, "width of the field MLP", 1, 4096);
+  int& field_layers = opt.add("field-layers", 3, "hidden layers of the field MLP", 1, 16);
+  int& fourier = opt.add("fourier", 64, "Fourier frequencies of the field", 1, 4096);
+  double& sigma = opt.add("sigma", 0.3, "Fourier frequency scale (cycles per unit length)", 1e-6, 1e3);
+  int& grid_points = opt.add("grid", 60, "field grid points per axis", 4, 2000);
+  double& exclusion = opt.add("exclusion", 0.3, "grid points this close to a source are not evaluated", 0.0, 100.0);
+  int& observed = opt.add("observed", int{29}, "observed frames before the forecast", 1, 100000);
+  int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
+  int& checkpoint_every = opt.add("checkpoint-every", int{500}, "steps between checkpoints", 0, 100000000);
+  std::int64_t& seed = opt.add("seed", std::int64_t{1}, "seed of the data, the weights and the batches", std::int64_t{0});
+  int& threads = opt.add("threads", 2, "OpenMP threads (results do not depend on it)", 1, 1024);
+  int& interrupt_after = opt.add("interrupt-after", -1, "stop after this many steps, as an interruption would (-1: never)", -1);
+  bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
+  bool& quick = opt.flag("quick", "a run under a minute (small data, few steps); used by the tests");
+  bool& check = opt.flag("check", "exit with status 3 when a result misses its target (see README)");
+  bool& quiet = opt.flag("quiet", "no progress line");
+  opt.parse(argc, argv);
+  if (quick) {  // smaller defaults; options given explicitly still win
+    if (!opt.given("train")) train_sims = 300;
+    if (!opt.given("test")) test_sims = 100;
+    if (!opt.given("steps")) steps = 300;
+    if (!opt.given("batch")) batch = 50;
+    if (!opt.given("substeps")) substeps = 5;
+    if (!opt.given("lr")) lr = 3e-3;
+    if (!opt.given("grid")) grid_points = 30;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::string out;
+  std::vector<ModelKind> kinds;
+  ElectrostaticData data;
+  try {
+    kinds = parse_models(models);
+    if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10, 20)");
+    out = examples::prepare_output_dir(out_dir);
+    set_num_threads(threads);
+    data = load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(seed), observed + horizon);
+    if (data.train.frames <= window)
+      throw datasets::DatasetError(data.train.source + ": " + std::to_string(data.train.frames) +
+                                   " frames, too few for --window " + std::to_string(window));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "field_discovery: %s\n", e.what());
+    return 2;
+  }
+  std::printf("data: %s (%lld train, %lld test simulations, %lld particles, %lld sources)\n", data.origin.c_str(),
+              static_cast<long long>(data.train.sims), static_cast<long long>(data.test.sims),
+              static_cast<long long>(data.train.particles), static_cast<long long>(data.source_charges.numel()));
+
+  const FieldGrid grid = make_field_grid(data, grid_points, exclusion);
+  std::vector<ModelResult> results;
+  nn::ProgressLine progress(quiet);
+  try {
+    for (std::size_t m = 0; m < kinds.size(); ++m) {
+      const ModelKind kind = kinds[m];
+      Philox rng(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(kind));
+      DynamicsModel model({.kind = kind,
+                           .hidden = hidden,
+                           .fourier_features = fourier,
+                           .fourier_sigma = sigma,
+                           .field_width = field_width,
+                           .field_layers = field_layers,
+                           .accel_cap = data.force_cap},
+                          rng);
+      const std::string name = model_name(kind);
+      if (!quiet)
+        std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
+                    static_cast<long long>(model.parameter_numel()));
+      std::fflush(stdout);
+      ModelResult r;
+      r.kind = kind;
+      r.description = model.describe();
+      r.parameters = model.parameter_numel();
+      r.training = train(model, data.train,
+                         {.steps = steps,
+                          .batch = batch,
+                          .window = window,
+                          .substeps = substeps,
+                          .lr = lr,
+                          .clip = clip,
+                          .velocity_weight = velocity_weight,
+                          .seed = static_cast<std::uint64_t>(seed),
+                          .checkpoint_every = checkpoint_every,
+                          .resume = resume,
+                          .checkpoint_path = out + "checkpoint_" + name + ".npz",
+                          .curve_path = out + "training_" + name + ".csv",
+                          .stop_after = interrupt_after},
+                         progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
+      if (r.training.stopped) {
+        std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
+        return 4;
+      }
+      r.forecast = forecast(model, data.test, observed, horizon, substeps);
+      if (kind == ModelKind::Field) {
+        r.has_field = true;
+        r.field = learned_field(model, grid);
+        r.field_metrics = field_metrics(grid, r.field);
+      }
+      results.push_back(std::move(r));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "field_discovery: %s\n", e.what());
+    return 1;
+  }
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::vector<Check> checks = make_checks(results, quick);
+  print_table(results, {1, 10, static_cast<int>(horizon)});
+  write_files(out, results, data, grid, observed);
+  io::write_json(out + "results.json", results_json(results, checks, opt.values(), data, grid, seconds));
+  std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
+              seconds, out.c_str());
+  bool passed = true;
+  std::printf("\n%s:\n", quick ? "checks (quick: the field model beats the no-field baseline)" : "targets");
+  for (const Check& c : checks) {
+    std::printf("  %-45s %9.4f %s %-6g %s\n", c.name.c_str(), c.value, c.at_most ? "<=" : ">=", c.threshold,
+                c.passed() ? "ok" : "MISSED");
+    passed = passed && c.passed();
+  }
+  return check && !passed ? 3 : 0;
+}

@@ -1,0 +1,102 @@
+// DynamicsModel: the interaction network, the neural field and the Absolute baseline (model.hpp).
+#include "examples/field_discovery/model.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "nn/graph/graph_ops.hpp"
+#include "physics/tape_forces.hpp"
+
+namespace dg::field_discovery {
+
+const char* model_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Field: return "field";
+    case ModelKind::NoField: return "no_field";
+    case ModelKind::Absolute: return "absolute";
+  }
+  return "?";
+}
+
+DynamicsModel::DynamicsModel(const ModelOptions& o, Philox& rng) : options_(o) {
+  if (o.dim < 1 || o.hidden < 1 || o.accel_cap <= 0 || o.delta <= 0)
+    throw std::invalid_argument("DynamicsModel: dim, hidden, accel_cap and delta must be positive");
+  if (o.kind == ModelKind::Absolute) {
+    // Node features [x_i, q_i] (d + 1), edge features [x_i - x_j, a_ij] (d + 3), output (d).
+    absolute = std::make_unique<nn::MessagePassing<float>>(
+        o.dim + 1, rng,
+        nn::MessagePassingOptions{.edge_features = o.dim + 3, .hidden = o.absolute_hidden, .out_features = o.dim,
+                                  .residual = false});
+    this->register_module("absolute", *absolute);
+    return;
+  }
+  // Node feature q_i; the coordinate update is the output (no feature update).
+  interaction = std::make_unique<nn::EGNNLayer<float>>(
+      1, rng, nn::EGNNLayerOptions{.edge_features = 3, .hidden = o.hidden, .update_features = false});
+  this->register_module("interaction", *interaction);
+  if (o.kind == ModelKind::Field) {
+    external = std::make_unique<nn::NeuralField<float>>(
+        nn::NeuralFieldOptions{.in_dim = o.dim,
+                               .out_dim = o.dim,
+                               .fourier_features = o.fourier_features,
+                               .sigma = o.fourier_sigma,
+                               .hidden = std::vector<index_t>(static_cast<std::size_t>(o.field_layers), o.field_width)},
+        rng);
+    // The field starts at zero: where the training data never ask for a field (far from where
+    // the particles go), none appears, instead of the random pattern of an initialised network.
+    external->output->weight.value.fill(0.0f);
+    if (external->output->bias.value.numel() > 0) external->output->bias.value.fill(0.0f);
+    this->register_module("field", *external);
+  }
+}
+
+std::string DynamicsModel::describe() const {
+  const ModelOptions& o = options_;
+  char text[256];
+  if (o.kind == ModelKind::Absolute)
+    std::snprintf(text, sizeof text, "DynamicsModel(absolute: message passing on [x, q], hidden=%lld, cap=%g)",
+                  static_cast<long long>(o.absolute_hidden), o.accel_cap);
+  else if (o.kind == ModelKind::NoField)
+    std::snprintf(text, sizeof text, "DynamicsModel(no_field: EGNN interactions, hidden=%lld, cap=%g)",
+                  static_cast<long long>(o.hidden), o.accel_cap);
+  else
+    std::snprintf(text, sizeof text,
+                  "DynamicsModel(field: EGNN interactions, hidden=%lld + q E(x), E = Fourier(%lld, sigma=%g) -> "
+                  "MLP(%lld x %lld), cap=%g)",
+                  static_cast<long long>(o.hidden), static_cast<long long>(o.fourier_features), o.fourier_sigma,
+                  static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width), o.accel_cap);
+  return text;
+}
+
+Var<float> edge_charge_products(const nn::GraphBatch& g, Var<float> charges) {
+  return gather_rows(charges, g.receivers) * gather_rows(charges, g.senders);  // (E, 1)
+}
+
+Var<float> DynamicsModel::edge_attributes(Var<float> diff, Var<float> charge_products) const {
+  const double delta = options_.delta;
+  Var<float> r2 = row_dot(diff, diff);  // (E, 1)
+  Var<float> r = row_norm(diff);        // (E, 1)
+  return concat({charge_products, pow(r + delta, -1.0), pow(r2 + delta * delta, -1.0)}, 1);  // (E, 3)
+}
+
+Var<float> DynamicsModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
+                                       Var<float> charge_products) {
+  const Var<float> diff = nn::edge_difference(g, q);  // (E, d) x_i - x_j
+  const Var<float> attributes = edge_attributes(diff, charge_products);
+  Var<float> a;  // (M, d)
+  if (absolute) {
+    a = absolute->forward(tape, g, concat({q, charges}, 1), concat({diff, attributes}, 1));
+  } else {
+    a = interaction->forward(tape, g, charges, q, {}, attributes).update;
+    if (external) a = a + charges * external->forward(tape, q);
+  }
+  return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
+}
+
+Var<float> DynamicsModel::field(Tape<float>& tape, Var<float> points) {
+  if (!external) throw std::logic_error("DynamicsModel::field: the " + std::string(model_name(options_.kind)) +
+                                        " model has no field");
+  return external->forward(tape, points);
+}
+
+}  // namespace dg::field_discovery

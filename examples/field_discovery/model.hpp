@@ -1,0 +1,84 @@
+// The dynamics models of the field-discovery experiment: accelerations of charged particles from
+// their positions, and a rollout of them on the tape.
+//
+//   Field     a_i = cap( u_i + q_i E(x_i) )     the model: interactions plus a learned field
+//   NoField   a_i = cap( u_i )                  baseline 1: interactions only
+//   Absolute  a_i = cap( MP(x, q)_i )           baseline 2: one network that sees absolute positions
+//
+// u_i is the coordinate update of an EGNN layer (nn/graph/egnn_layer.hpp),
+//   u_i = (1 / (n - 1)) sum_j (x_i - x_j) phi_x(m_ij),  m_ij = phi_e(q_i, q_j, |x_ij|^2, a_ij),
+// with the edge attributes a_ij = [q_i q_j, 1 / (|x_ij| + delta), 1 / (|x_ij|^2 + delta^2)]: it
+// depends on relative positions only, so it is E(n)-equivariant and blind to any fixed field.
+// E(x) is a neural field of the ABSOLUTE position (Fourier features + MLP, nn/field): with unit
+// masses, q_i E(x_i) is a force, so E is read in physical units (force per unit charge) with no
+// refitting. The field's output layer starts at zero (no field until the data ask for one). cap() rescales an acceleration longer than `accel_cap` to that norm, as the data
+// set's simulator does with forces (physics::capped). MP is a message-passing layer on node
+// features [x_i, q_i] and edge features [x_i - x_j, a_ij]: it can represent the field, but has to
+// learn interactions and field together, with no symmetry to help.
+//
+// Rollouts: `substeps` semi-implicit Euler steps (drift-kick: x += h v; v += h a(x), the order
+// in which the data set's simulator saves frames) per frame, on the tape, so that a loss on the
+// frames trains the model through the integrator (integrators/deterministic.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "nn/field/neural_field.hpp"
+#include "nn/graph/egnn_layer.hpp"
+#include "nn/graph/message_passing.hpp"
+
+namespace dg::field_discovery {
+
+enum class ModelKind { Field, NoField, Absolute };
+const char* model_name(ModelKind kind);  // "field", "no_field", "absolute"
+
+struct ModelOptions {
+  ModelKind kind = ModelKind::Field;
+  index_t dim = 2;                   // d
+  index_t hidden = 64;               // width of the interaction networks
+  index_t absolute_hidden = 128;     // width of the Absolute baseline's networks
+  index_t fourier_features = 64;     // of the field
+  double fourier_sigma = 0.3;        // cycles per unit length
+  index_t field_width = 128;
+  index_t field_layers = 3;
+  double delta = 0.1;                // softening of the inverse-distance edge attributes
+  double accel_cap = 100;            // the data set's force cap (unit masses)
+};
+
+class DynamicsModel : public nn::Module<float> {
+ public:
+  DynamicsModel(const ModelOptions& options, Philox& rng);
+
+  // q (M, d) positions of B systems of n particles (g: B fully connected graphs); charges (M, 1);
+  // charge_products (E, 1) q_i q_j per edge (see edge_charge_products) -> (M, d) accelerations.
+  Var<float> acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
+                          Var<float> charge_products);
+  // The learned field E(x) at points (P, d) -> (P, d); Field models only.
+  Var<float> field(Tape<float>& tape, Var<float> points);
+
+  const ModelOptions& options() const { return options_; }
+  std::string describe() const override;
+
+  std::unique_ptr<nn::EGNNLayer<float>> interaction;   // Field, NoField
+  std::unique_ptr<nn::NeuralField<float>> external;    // Field
+  std::unique_ptr<nn::MessagePassing<float>> absolute; // Absolute
+
+ private:
+  // (E, 3) a_ij from the edge differences (E, d).
+  Var<float> edge_attributes(Var<float> diff, Var<float> charge_products) const;
+  ModelOptions options_;
+};
+
+// (E, 1) q_i q_j for every edge of g; charges (M, 1).
+Var<float> edge_charge_products(const nn::GraphBatch& g, Var<float> charges);
+
+// Rolls (q0, v0) forward `frames` frames of `substeps` steps of length frame_dt / substeps and
+// calls on_frame(k, q, v) with the positions and velocities (M, d) after frame k = 0 .. frames - 1.
+template <class OnFrame>
+void rollout(Tape<float>& tape, DynamicsModel& model, const nn::GraphBatch& g, Var<float> q0, Var<float> v0,
+             Var<float> charges, double frame_dt, int substeps, int frames, OnFrame&& on_frame);
+
+}  // namespace dg::field_discovery
+
+#include "examples/field_discovery/rollout.hpp"

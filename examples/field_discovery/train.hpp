@@ -1,0 +1,51 @@
+// Training a DynamicsModel on windows of the electrostatic set: from frame s (positions and
+// velocities), roll `window` frames forward on the tape and minimise the mean squared position
+// error over those frames (plus, optionally, a weighted velocity error); Adam with warm-up and cosine decay, clipped gradients.
+//
+// Windows come from datasets::WindowLoader (every (simulation, start) pair, shuffled per epoch by
+// the seed), and step k always trains on batch k of that order: a run resumed from a checkpoint
+// (parameters, Adam's state and the step count) sees the same batches as one never interrupted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "datasets/trajectories.hpp"
+#include "examples/field_discovery/model.hpp"
+#include "nn/progress.hpp"
+
+namespace dg::field_discovery {
+
+struct TrainOptions {
+  std::int64_t steps = 6000;
+  std::int64_t batch = 100;            // windows per step
+  std::int64_t window = 2;             // frames rolled out per window
+  int substeps = 10;                   // integrator steps per frame
+  double lr = 1e-3, lr_min = 1e-5;
+  std::int64_t warmup = 100;
+  double clip = 10;                    // global gradient norm (0: none)
+  double velocity_weight = 0;          // adds this times the velocity MSE at the target frames
+  std::uint64_t seed = 0;
+  std::int64_t checkpoint_every = 500; // steps (0: only at the end)
+  bool resume = false;                 // continue from checkpoint_path when it exists
+  std::string checkpoint_path;         // .npz (nn/checkpoint.hpp)
+  std::string curve_path;              // CSV: step, loss, lr, seconds
+  std::int64_t stop_after = -1;        // >= 0: stop after this many steps of this run, as an
+                                       // interruption would (checkpoint saved); for tests
+};
+
+struct TrainRecord {
+  std::int64_t resumed_from = 0;  // the step the run started at
+  double seconds = 0;             // of this run (not counting an earlier, interrupted one)
+  double final_loss = 0;          // mean of the last 100 steps' losses
+  double ms_per_step = 0;
+  bool stopped = false;           // stop_after ended the run before `steps`
+  std::vector<double> curve_step, curve_loss;  // every 10th step of this run, for the plot
+};
+
+// label: the model's name on the progress line. Throws std::runtime_error for a non-finite loss.
+TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, const TrainOptions& options,
+                  nn::ProgressLine& progress, int model_index, int model_count);
+
+}  // namespace dg::field_discovery

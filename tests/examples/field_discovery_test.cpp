@@ -1,0 +1,172 @@
+// The parts of the field-discovery example that its --quick run cannot check on its own: the
+// field-recovery measures against cases with known answers, the symmetry that separates the
+// interaction network (equivariant, blind to absolute position) from the field model, and a
+// training run interrupted and resumed from its checkpoint.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "datasets/datasets.hpp"
+#include "examples/field_discovery/evaluate.hpp"
+#include "examples/field_discovery/train.hpp"
+#include "nn/graph/graph_batch.hpp"
+
+using namespace dg;
+using namespace dg::field_discovery;
+
+namespace {
+
+// A 3 x 3 grid with a known "true" field, all points evaluated, density 1 except one point.
+FieldGrid small_grid() {
+  FieldGrid g;
+  g.xs = {-1, 0, 1};
+  g.ys = {-1, 0, 1};
+  g.points = Tensor<double>(Shape{9, 2});
+  g.truth = Tensor<double>(Shape{9, 2});
+  for (index_t j = 0; j < 3; ++j)
+    for (index_t i = 0; i < 3; ++i) {
+      const index_t p = j * 3 + i;
+      g.points[2 * p] = g.xs[std::size_t(i)], g.points[2 * p + 1] = g.ys[std::size_t(j)];
+      g.truth[2 * p] = 1.0 + double(i), g.truth[2 * p + 1] = double(j) - 0.5;
+    }
+  g.density.assign(9, 1.0);
+  g.keep.assign(9, 1.0);
+  return g;
+}
+
+Tensor<double> transformed(const Tensor<double>& E, double a, double b, double c, double d) {  // [a b; c d] E
+  Tensor<double> out(E.shape());
+  for (index_t p = 0; p < E.shape()[0]; ++p) {
+    out[2 * p] = a * E[2 * p] + b * E[2 * p + 1];
+    out[2 * p + 1] = c * E[2 * p] + d * E[2 * p + 1];
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("field measures: exact, scaled and rotated fields give the known answers") {
+  const FieldGrid g = small_grid();
+  const FieldMetrics same = field_metrics(g, g.truth);
+  CHECK(same.points == 9);
+  CHECK(same.cosine == doctest::Approx(1.0));
+  CHECK(same.relative_l2 == doctest::Approx(0.0));
+  CHECK(same.scale == doctest::Approx(1.0));
+  const FieldMetrics half = field_metrics(g, transformed(g.truth, 0.5, 0, 0, 0.5));
+  CHECK(half.cosine == doctest::Approx(1.0));
+  CHECK(half.relative_l2 == doctest::Approx(0.5));
+  CHECK(half.scale == doctest::Approx(0.5));
+  CHECK(half.weighted_scale == doctest::Approx(0.5));
+  const FieldMetrics turned = field_metrics(g, transformed(g.truth, 0, -1, 1, 0));  // 90 degrees
+  CHECK(turned.cosine == doctest::Approx(0.0).epsilon(1e-12));
+  CHECK(turned.scale == doctest::Approx(0.0).epsilon(1e-12));
+  CHECK(turned.relative_l2 == doctest::Approx(std::sqrt(2.0)));
+}
+
+TEST_CASE("field measures: excluded points are left out, density weights the field where particles went") {
+  FieldGrid g = small_grid();
+  Tensor<double> learned = g.truth;
+  learned[0] = -learned[0], learned[1] = -learned[1];  // wrong (reversed) at point 0 only
+  g.keep[0] = 0;
+  CHECK(field_metrics(g, learned).relative_l2 == doctest::Approx(0.0));
+  CHECK(field_metrics(g, learned).points == 8);
+  g.keep[0] = 1;
+  const FieldMetrics m = field_metrics(g, learned);
+  CHECK(m.relative_l2 > 0.1);
+  CHECK(m.cosine == doctest::Approx(1.0));  // the median ignores one bad point of 9
+  g.density.assign(9, 0.0);
+  g.density[0] = 1.0;                        // every particle went to the bad point
+  const FieldMetrics w = field_metrics(g, learned);
+  CHECK(w.weighted_cosine == doctest::Approx(-1.0));
+  CHECK(w.weighted_relative_l2 == doctest::Approx(2.0));
+  CHECK(w.weighted_scale == doctest::Approx(-1.0));
+}
+
+TEST_CASE("the interaction network is E(2)-equivariant; only the field model sees absolute position") {
+  const index_t B = 2, n = 5, M = B * n;
+  Philox data_rng(5);
+  Tensor<float> q(Shape{M, 2}), charges(Shape{M, 1});
+  for (index_t k = 0; k < 2 * M; ++k) q[k] = float(2.0 * data_rng.normal());
+  for (index_t k = 0; k < M; ++k) charges[k] = data_rng.uniform(0, 1) < 0.5 ? -1.0f : 1.0f;
+  const nn::GraphBatch g = nn::fully_connected(B, n);
+  const double angle = 0.7, c = std::cos(angle), s = std::sin(angle), tx = 1.5, ty = -2.25;
+  Tensor<float> moved(q.shape());  // reflected across the x axis, rotated, translated
+  for (index_t k = 0; k < M; ++k) {
+    const double x = q[2 * k], y = -q[2 * k + 1];
+    moved[2 * k] = float(c * x - s * y + tx);
+    moved[2 * k + 1] = float(s * x + c * y + ty);
+  }
+  auto accelerations = [&](DynamicsModel& model, const Tensor<float>& positions) {
+    Tape<float> tape;
+    const Var<float> qv = tape.constant(charges);
+    return model.acceleration(tape, g, tape.constant(positions), qv, edge_charge_products(g, qv)).to_tensor();
+  };
+  for (ModelKind kind : {ModelKind::NoField, ModelKind::Field}) {
+    Philox rng(3);
+    DynamicsModel model({.kind = kind, .hidden = 16, .fourier_features = 8, .field_width = 16, .field_layers = 1}, rng);
+    // Make the coordinate network's output large enough to compare (its last layer starts tiny).
+    for (auto& p : model.parameters()) {
+      Tensor<float>& w = p.param->value;
+      for (index_t k = 0; k < w.numel(); ++k) w[k] = float(0.3 * std::sin(double(k) + 0.5 * double(w.numel())));
+    }
+    const Tensor<float> a = accelerations(model, q), a_moved = accelerations(model, moved);
+    double norm = 0, err = 0;
+    for (index_t k = 0; k < M; ++k) {
+      const double x = a[2 * k], y = -a[2 * k + 1];
+      const double ex = c * x - s * y - a_moved[2 * k], ey = s * x + c * y - a_moved[2 * k + 1];
+      err += ex * ex + ey * ey;
+      norm += x * x + y * y;
+    }
+    INFO(model_name(kind));
+    REQUIRE(norm > 1e-6);
+    if (kind == ModelKind::NoField)
+      CHECK(std::sqrt(err / norm) < 1e-5);
+    else
+      CHECK(std::sqrt(err / norm) > 1e-2);  // the field breaks the symmetry, as it must
+  }
+}
+
+TEST_CASE("training interrupted and resumed from its checkpoint ends with the same bits as one run") {
+  using namespace dg::datasets;
+  const Generator& gen = electrostatic_generator();
+  Params p = default_params(gen, false);
+  p.set("train", 6);
+  p.set("steps", 500);  // 4 frames
+  const Trajectories data = trajectories_from_arrays(generate_split(gen, p, Split::Train), "test data");
+  const auto dir = std::filesystem::temp_directory_path() / "dg_field_discovery_resume";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto run = [&](const std::string& name, std::int64_t stop_after, bool resume) {
+    Philox rng(7);
+    auto model = std::make_unique<DynamicsModel>(
+        ModelOptions{.kind = ModelKind::Field, .hidden = 8, .fourier_features = 4, .field_width = 8, .field_layers = 1},
+        rng);
+    nn::ProgressLine quiet(true);
+    const TrainRecord r = train(*model, data,
+                                {.steps = 10, .batch = 4, .window = 2, .substeps = 2, .warmup = 2, .seed = 3,
+                                 .checkpoint_every = 0, .resume = resume,
+                                 .checkpoint_path = (dir / (name + ".npz")).string(),
+                                 .curve_path = (dir / (name + ".csv")).string(), .stop_after = stop_after},
+                                quiet, 1, 1);
+    return std::make_pair(std::move(model), r);
+  };
+  auto [straight, straight_record] = run("straight", -1, false);
+  auto [first, first_record] = run("resumed", 4, false);
+  CHECK(first_record.stopped);
+  auto [resumed, resumed_record] = run("resumed", -1, true);
+  CHECK(resumed_record.resumed_from == 4);
+  CHECK_FALSE(resumed_record.stopped);
+  const auto a = straight->parameters(), b = resumed->parameters(), c = first->parameters();
+  REQUIRE(a.size() == b.size());
+  bool same = true, moved = false;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    for (index_t i = 0; i < a[k].param->value.numel(); ++i) {
+      same = same && a[k].param->value[i] == b[k].param->value[i];
+      moved = moved || a[k].param->value[i] != c[k].param->value[i];
+    }
+  CHECK(same);   // bit for bit
+  CHECK(moved);  // and the last 6 steps did change the model (the test can fail)
+  std::filesystem::remove_all(dir);
+}
