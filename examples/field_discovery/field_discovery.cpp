@@ -48,16 +48,17 @@ int main(int argc, char** argv) {
                         "Learns the unseen field of the electrostatic data set from trajectories, with two baselines.");
   std::string& out_dir = opt.add("out", "out/field_discovery", "output folder (created; checked writable first)");
   std::string& data_dir = opt.add("data", "", "data-set folder written by dynagrad-data (empty: generate in memory)");
-  int& train_sims = opt.add("train", int{2000}, "training simulations to generate", 1, 1000000);
+  int& train_sims = opt.add("train", int{4000}, "training simulations to generate", 1, 1000000);
   int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
   std::string& models = opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute");
-  int& steps = opt.add("steps", int{3000}, "training steps per model", 1, 100000000);
+  int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
   int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
   int& substeps = opt.add("substeps", 10, "integrator steps per frame (0.1 time units)", 1, 1000);
-  double& lr = opt.add("lr", 1e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
+  double& lr = opt.add("lr", 3e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
   double& clip = opt.add("clip", 10.0, "global gradient-norm clip (0: none)", 0.0, 1e9);
-  double& velocity_weight = opt.add("velocity-weight", 0.0, "weight of the velocity error in the training loss", 0.0, 1e6);
+  double& relative_floor = opt.add("relative-floor", 2.0, "weight errors by 1/(|a| + this)^2 (0: plain MSE)", 0.0, 1e6);
+  double& velocity_weight = opt.add("velocity-weight", 1.0, "weight of the velocity error in the training loss", 0.0, 1e6);
   int& hidden = opt.add("hidden", 64, "width of the interaction network", 1, 4096);
   int& field_width = opt.add("field-width", 128, "width of the field MLP", 1, 4096);
   int& field_layers = opt.add("field-layers", 3, "hidden layers of the field MLP", 1, 16);
@@ -82,7 +83,6 @@ int main(int argc, char** argv) {
     if (!opt.given("steps")) steps = 300;
     if (!opt.given("batch")) batch = 50;
     if (!opt.given("substeps")) substeps = 5;
-    if (!opt.given("lr")) lr = 3e-3;
     if (!opt.given("grid")) grid_points = 30;
   }
 
@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
                           .lr = lr,
                           .clip = clip,
                           .velocity_weight = velocity_weight,
+                          .relative_floor = relative_floor,
                           .seed = static_cast<std::uint64_t>(seed),
                           .checkpoint_every = checkpoint_every,
                           .resume = resume,

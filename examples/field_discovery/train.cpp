@@ -17,6 +17,31 @@
 
 namespace dg::field_discovery {
 
+namespace {
+
+// (M, 1) weights 1 / (|a_i| + floor)^2 normalised to mean 1, with |a_i| the mean acceleration of
+// particle i from the window's start to target frame f (velocity change over time): every
+// particle's error counts relative to how hard it is being pushed, so the weak field far from
+// the sources matters as much as the strong one near them.
+void relative_weights(const datasets::WindowBatch<float>& batch, std::size_t f, double dt_frame, double floor,
+                      Tensor<float>& weights) {
+  const Tensor<float>& v0 = batch.input_velocities[0];
+  const Tensor<float>& v1 = batch.target_velocities[f];
+  const index_t M = v0.shape()[0], d = v0.shape()[1];
+  if (weights.numel() != M) weights = Tensor<float>(Shape{M, 1});
+  double total = 0;
+  for (index_t i = 0; i < M; ++i) {
+    double dv2 = 0;
+    for (index_t c = 0; c < d; ++c) dv2 += double(v1[i * d + c] - v0[i * d + c]) * double(v1[i * d + c] - v0[i * d + c]);
+    const double a = std::sqrt(dv2) / (double(f + 1) * dt_frame);
+    weights[i] = float(1.0 / ((a + floor) * (a + floor)));
+    total += weights[i];
+  }
+  for (index_t i = 0; i < M; ++i) weights[i] = float(weights[i] * double(M) / total);
+}
+
+}  // namespace
+
 TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, const TrainOptions& o,
                   nn::ProgressLine& progress, int model_index, int model_count) {
   datasets::WindowLoader<float> loader(
@@ -40,6 +65,7 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   const int frame_substeps = o.substeps;
   Tape<float> tape;
   Tensor<float> charges;  // (B*N, 1)
+  Tensor<float> weights;  // (B*N, 1) relative_weights
   double recent = 0;
   std::int64_t recent_count = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -62,9 +88,14 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
             tape.constant(charges), data.dt_frame, frame_substeps, static_cast<int>(o.window),
             [&](int k, const Var<float>& q, const Var<float>& v) {
               const auto f = static_cast<std::size_t>(k);
-              Var<float> l = mean(square(q - tape.constant(batch.target_positions[f])));
+              Var<float> l = square(q - tape.constant(batch.target_positions[f]));  // (M, d)
               if (o.velocity_weight > 0)
-                l = l + o.velocity_weight * mean(square(v - tape.constant(batch.target_velocities[f])));
+                l = l + o.velocity_weight * square(v - tape.constant(batch.target_velocities[f]));
+              if (o.relative_floor > 0) {
+                relative_weights(batch, f, data.dt_frame, o.relative_floor, weights);
+                l = l * tape.constant(weights);
+              }
+              l = mean(l);
               loss = loss.valid() ? loss + l : l;
             });
     loss = loss / static_cast<double>(o.window);
