@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   int& substeps = opt.add("substeps", 10, "integrator steps per frame (0.1 time units)", 1, 1000);
   double& lr = opt.add("lr", 3e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
   double& clip = opt.add("clip", 10.0, "global gradient-norm clip (0: none)", 0.0, 1e9);
-  double& relative_floor = opt.add("relative-floor", 2.0, "weight errors by 1/(|a| + this)^2 (0: plain MSE)", 0.0, 1e6);
+  double& relative_floor = opt.add("relative-floor", 1.5, "weight errors by 1/(|a| + this)^2 (0: plain MSE)", 0.0, 1e6);
   double& velocity_weight = opt.add("velocity-weight", 1.0, "weight of the velocity error in the training loss", 0.0, 1e6);
   int& hidden = opt.add("hidden", 64, "width of the interaction network", 1, 4096);
   int& field_width = opt.add("field-width", 128, "width of the field MLP", 1, 4096);

@@ -48,7 +48,8 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
   const std::int64_t warm = std::min(o.warmup, o.steps / 10);  // short runs warm up for a tenth
-  const nn::Schedule schedule = nn::warmup(nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min), warm);
+  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
+  const nn::Schedule schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine;
   TrainRecord record;
   if (o.resume && std::filesystem::exists(o.checkpoint_path)) {
     record.resumed_from = nn::load_checkpoint(o.checkpoint_path, model, adam).step;

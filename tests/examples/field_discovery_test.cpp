@@ -1,13 +1,14 @@
 // The parts of the field-discovery example that its --quick run cannot check on its own: the
 // field-recovery measures against cases with known answers, the symmetry that separates the
 // interaction network (equivariant, blind to absolute position) from the field model, and a
-// training run interrupted and resumed from its checkpoint.
+// training run interrupted and resumed from its checkpoint, and training with 1 and 2 threads.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <memory>
 
+#include "autodiff/parallel.hpp"
 #include "datasets/datasets.hpp"
 #include "examples/field_discovery/evaluate.hpp"
 #include "examples/field_discovery/train.hpp"
@@ -168,5 +169,35 @@ TEST_CASE("training interrupted and resumed from its checkpoint ends with the sa
     }
   CHECK(same);   // bit for bit
   CHECK(moved);  // and the last 6 steps did change the model (the test can fail)
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("training gives the same bits with 1 and 2 threads") {
+  using namespace dg::datasets;
+  const Generator& gen = electrostatic_generator();
+  Params p = default_params(gen, false);
+  p.set("train", 40);
+  p.set("steps", 500);
+  const Trajectories data = trajectories_from_arrays(generate_split(gen, p, Split::Train), "test data");
+  const auto dir = std::filesystem::temp_directory_path() / "dg_field_discovery_threads";
+  std::filesystem::create_directories(dir);
+  auto trained = [&](int threads) {
+    set_num_threads(threads);
+    Philox rng(11);
+    // 40 windows x 20 edges x 64 hidden: the edge tensors are above the parallel threshold.
+    auto model = std::make_unique<DynamicsModel>(ModelOptions{.kind = ModelKind::Field, .hidden = 64}, rng);
+    nn::ProgressLine quiet(true);
+    train(*model, data,
+          {.steps = 3, .batch = 40, .window = 2, .substeps = 2, .warmup = 1, .velocity_weight = 1,
+           .relative_floor = 2, .seed = 5, .checkpoint_every = 0, .checkpoint_path = (dir / "threads.npz").string(), .curve_path = (dir / "threads.csv").string()},
+          quiet, 1, 1);
+    std::vector<float> values;
+    for (const auto& np : model->parameters())
+      values.insert(values.end(), np.param->value.data(), np.param->value.data() + np.param->value.numel());
+    return values;
+  };
+  const std::vector<float> one = trained(1), two = trained(2);
+  set_num_threads(2);
+  CHECK(one == two);
   std::filesystem::remove_all(dir);
 }
