@@ -28,17 +28,6 @@ std::string params_file_with(const ScratchDir& dir, const Generator& g, const st
   return path;
 }
 
-// The message of the DatasetError thrown by f (empty if none).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const DatasetError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 io::NamedArrays small_split() { return generate_split(find_generator("charged"), small_params(find_generator("charged"), 2), Split::Train); }
 
 }  // namespace

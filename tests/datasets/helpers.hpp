@@ -39,6 +39,17 @@ inline std::vector<double> rows(const std::vector<double>& x, std::size_t offset
   return {x.begin() + static_cast<std::ptrdiff_t>(offset), x.begin() + static_cast<std::ptrdiff_t>(offset + count)};
 }
 
+// The message of the DatasetError thrown by f (empty if none).
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const DatasetError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline double max_abs_difference(const std::vector<double>& a, const std::vector<double>& b) {
   double m = 0;
   for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
