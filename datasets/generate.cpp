@@ -157,7 +157,8 @@ ParamsFile read_params_file(const std::string& path) {
   } catch (const DatasetError& e) {
     throw DatasetError(path + ": " + e.what());
   } catch (const io::IoError& e) {
-    throw DatasetError(path + ": " + e.what());
+    const std::string message = e.what();  // names the file already when reading failed
+    throw DatasetError(message.rfind(path, 0) == 0 ? message : path + ": " + message);
   }
 }
 
