@@ -269,9 +269,9 @@ int main(int argc, char** argv) {
   examples::Options opt("egnn_nbody", "EGNN, GNN and linear baselines on the charged n-body task of Satorras et al. 2021.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "egnn_nbody");
   std::string& data_dir = opt.add("data", "", "a folder written by `dynagrad-data generate nbody` (default: generate in memory)");
-  std::int64_t& n_train = opt.add("train", std::int64_t{3000}, "training simulations", std::int64_t{1});
-  std::int64_t& n_val = opt.add("val", std::int64_t{2000}, "validation simulations", std::int64_t{1});
-  std::int64_t& n_test = opt.add("test", std::int64_t{2000}, "test simulations", std::int64_t{1});
+  std::int64_t& n_train = opt.add("train", std::int64_t{3000}, "training simulations (when generated; --data uses its files whole)", std::int64_t{1});
+  std::int64_t& n_val = opt.add("val", std::int64_t{2000}, "validation simulations (when generated)", std::int64_t{1});
+  std::int64_t& n_test = opt.add("test", std::int64_t{2000}, "test simulations (when generated)", std::int64_t{1});
   std::int64_t& input_frame = opt.add("input-frame", std::int64_t{30}, "the observed frame", std::int64_t{0});
   std::int64_t& target_frame = opt.add("target-frame", std::int64_t{40}, "the frame to predict", std::int64_t{1});
   std::int64_t& epochs = opt.add("epochs", std::int64_t{400}, "training epochs per model", std::int64_t{1});
