@@ -28,6 +28,42 @@ Tensor<float> normal_tensor(const Shape& s, std::uint64_t seed, double scale) {
   return t;
 }
 
+// FLOPs (2 per multiply-add) of a Linear(in -> out) on `rows` rows, forward plus backward: the
+// weight gradient always, the input gradient when `input_grad`. Biases, activations, gathers,
+// segment sums, the loss and Adam (together a few percent) are not counted.
+double linear_flops(double rows, double in, double out, bool input_grad) {
+  return 2.0 * rows * in * out * (input_grad ? 3.0 : 2.0);
+}
+
+// FLOPs of one training step. nominal: the layers as written (phi_e's first layer on the
+// (E, 2F + 1 + A) concatenation, as PyTorch runs it); executed: as dynagrad runs it, that layer
+// split into h_i W_r and h_j W_s on the N nodes plus the edge inputs on the E edges
+// (nn/graph/graph_ops.hpp). The last layer's phi_h does not reach the loss: forward only.
+struct Flops {
+  double nominal = 0, executed = 0;
+};
+Flops egnn_step_flops(double N, double E, double F, double A, int layers, bool with_field) {
+  Flops f;
+  const double H = F;
+  f.nominal = f.executed = linear_flops(N, 1, F, false);  // embedding of |v|
+  for (int l = 0; l < layers; ++l) {
+    const double common = linear_flops(E, H, H, true) +                           // phi_e layer 2
+                          linear_flops(E, H, H, true) + linear_flops(E, H, 1, true) +  // phi_x
+                          linear_flops(N, F, H, true) + linear_flops(N, H, 1, true) +  // phi_v
+                          (l + 1 < layers ? linear_flops(N, F + H, H, true) + linear_flops(N, H, F, true)
+                                          : 2.0 * N * (F + H) * H + 2.0 * N * H * F);  // phi_h
+    f.nominal += common + linear_flops(E, 2 * F + 1 + A, H, true);
+    f.executed += common + 2 * linear_flops(N, F, H, true) + linear_flops(E, 1 + A, H, true);
+  }
+  if (with_field) {  // Fourier features (x B, no gradient: x is data) + MLP 128 -> 64 -> 64 -> 3
+    const double field = 2.0 * N * 3 * 64 + linear_flops(N, 128, 64, false) + linear_flops(N, 64, 64, true) +
+                         linear_flops(N, 64, 3, true);
+    f.nominal += field;
+    f.executed += field;
+  }
+  return f;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,8 +97,11 @@ int main(int argc, char** argv) {
       adam.step();
       adam.zero_grad();
     });
-    std::printf("%s threads=%d min=%.3f median=%.3f unit=ms\n", with_field ? "egnn_field_step" : "egnn_step", threads,
-                1e3 * t.min_s, 1e3 * t.median_s);
+    const Flops f = egnn_step_flops(double(N), double(g.num_edges()), 64, 2, 4, with_field);
+    std::printf("%s threads=%d min=%.3f median=%.3f unit=ms gflop=%.4f gflop_executed=%.4f gflops_at_min=%.1f "
+                "executed_gflops_at_min=%.1f\n",
+                with_field ? "egnn_field_step" : "egnn_step", threads, 1e3 * t.min_s, 1e3 * t.median_s, f.nominal * 1e-9,
+                f.executed * 1e-9, f.nominal / t.min_s * 1e-9, f.executed / t.min_s * 1e-9);
   }
   return 0;
 }

@@ -62,8 +62,10 @@ def main():
         ((out - y) ** 2).mean().backward()
 
     tmin, tmed = time_repeats(mlp)
-    flops = 3.0 * 2.0 * n * (3 * h + h * h + h * 3)
-    print(f"mlp threads={threads} min={1e3 * tmin:.3f} median={1e3 * tmed:.3f} unit=ms gflops_at_min={flops / tmin * 1e-9:.1f}")
+    fwd = 2.0 * n * (3 * h + h * h + h * 3)  # matmul FLOPs, as bench_autodiff.cpp counts them
+    flops = 2 * fwd + 2.0 * n * (h * h + h * 3)
+    print(f"mlp threads={threads} min={1e3 * tmin:.3f} median={1e3 * tmed:.3f} unit=ms gflop={flops * 1e-9:.4f} "
+          f"gflops_at_min={flops / tmin * 1e-9:.1f}")
 
 
 if __name__ == "__main__":
