@@ -162,4 +162,11 @@ ParamsFile read_params_file(const std::string& path) {
   }
 }
 
+ParamsFile read_dataset_params(const std::string& dir, const std::string& generator) {
+  ParamsFile params = read_params_file(params_path(dir));
+  if (params.generator->name() != generator)
+    throw DatasetError(params_path(dir) + ": generator '" + params.generator->name() + "', expected '" + generator + "'");
+  return params;
+}
+
 }  // namespace dg::datasets

@@ -56,5 +56,8 @@ struct ParamsFile {
 // Reads and checks a params.json: its format, a known generator, EVERY parameter present and
 // valid (a missing one would silently change the data). DatasetError names the file.
 ParamsFile read_params_file(const std::string& path);
+// read_params_file(dir/params.json), checking that the folder holds `generator`'s data set
+// (DatasetError naming the file and both generators otherwise).
+ParamsFile read_dataset_params(const std::string& dir, const std::string& generator);
 
 }  // namespace dg::datasets

@@ -64,9 +64,7 @@ NBodyData load_nbody(const std::string& dir, std::int64_t train, std::int64_t va
   using namespace datasets;
   NBodyData d;
   if (!dir.empty()) {
-    const ParamsFile params = read_params_file(params_path(dir));
-    if (params.generator->name() != "nbody")
-      throw DatasetError(params_path(dir) + ": generator '" + params.generator->name() + "', expected 'nbody'");
+    read_dataset_params(dir, "nbody");  // refuses a folder of another data set
     d.train = load_trajectories(split_path(dir, Split::Train));
     d.val = load_trajectories(split_path(dir, Split::Val));
     d.test = load_trajectories(split_path(dir, Split::Test));

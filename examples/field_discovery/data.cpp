@@ -40,9 +40,7 @@ ElectrostaticData load_electrostatic(const std::string& dir, std::int64_t train,
   using namespace datasets;
   ElectrostaticData out;
   if (!dir.empty()) {
-    const ParamsFile params = read_params_file(params_path(dir));
-    if (params.generator->name() != "electrostatic")
-      throw DatasetError(params_path(dir) + ": generator '" + params.generator->name() + "', expected 'electrostatic'");
+    const ParamsFile params = read_dataset_params(dir, "electrostatic");
     out.train = load_trajectories(split_path(dir, Split::Train));
     out.test = load_trajectories(split_path(dir, Split::Test));
     out.coulomb_k = params.params.real("coulomb_k");
