@@ -71,6 +71,23 @@ void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, Node<
   }
 }
 
+// gz = g act'(z) of a fused node (linear, pair_linear) in a fresh arena buffer, or g itself for
+// the identity; z is the saved pre-activation, or the output for relu, tanh and sigmoid.
+template <class T>
+const T* preactivation_grad(const Node<T>& n, Arena& arena) {
+  const Op op = act_op(static_cast<Act>(n.i0));
+  if (op == Op::Count) return n.grad;
+  const index_t N = n.shape.numel();
+  T* gz = arena.allocate_array<T>(static_cast<std::size_t>(N));  // (n.shape)
+  const T* z = n.saved ? n.saved : n.value;
+  kernels::dispatch_unary(op, [&]<Op o>() {
+    parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
+      kernels::unary_backward_range<o>(gz + lo, n.grad + lo, z + lo, n.value + lo, hi - lo, T(0), T(0), true);
+    });
+  });
+  return gz;
+}
+
 // dst (rows, width) (+)= src block.
 template <class T>
 void put_block(bool overwrite, T* dst, index_t dst_stride, const T* src, index_t src_stride, index_t rows, index_t width) {
@@ -123,17 +140,17 @@ void Tape<T>::backward_node(std::int32_t id) {
       // y = op(a) op(b); the four transpose cases written out.
       if (wants_grad(x)) {
         const bool acc = !claim(x);
-        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc);       // g b^T
-        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc);  // g b
-        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc);   // b g^T
-        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc);                   // b^T g^T
+        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc, &arena_);       // g b^T
+        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc, &arena_);  // g b
+        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc, &arena_);   // b g^T
+        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc, &arena_);                   // b^T g^T
       }
       if (wants_grad(b)) {
         const bool acc = !claim(b);
-        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc);       // a^T g
-        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc);  // a g
-        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc);   // g^T a
-        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc);                   // g^T a^T
+        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc, &arena_);       // a^T g
+        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc, &arena_);  // a g
+        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc, &arena_);   // g^T a
+        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc, &arena_);                   // g^T a^T
       }
       break;
     }
@@ -259,23 +276,36 @@ void Tape<T>::backward_node(std::int32_t id) {
       Node<T>& W = nodes_[static_cast<std::size_t>(n.in[1])];
       Node<T>* b = n.n_in == 3 ? &nodes_[static_cast<std::size_t>(n.in[2])] : nullptr;
       const index_t R = x.shape[0], I = x.shape[1], O = W.shape[1];
-      const Op op = act_op(static_cast<Act>(n.i0));
-      const T* gz = g;  // (R, O)
-      if (op != Op::Count) {
-        T* tmp = arena_.allocate_array<T>(static_cast<std::size_t>(N));
-        const T* z = n.saved ? n.saved : n.value;  // relu, tanh, sigmoid: from y alone
-        kernels::dispatch_unary(op, [&]<Op o>() {
-          parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-            kernels::unary_backward_range<o>(tmp + lo, g + lo, z + lo, n.value + lo, hi - lo, T(0), T(0), true);
-          });
-        });
-        gz = tmp;
-      }
+      const T* gz = preactivation_grad(n, arena_);  // (R, O)
       if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x));
-      if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W));
+      if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W), &arena_);
       if (b && wants_grad(*b)) {
         claim_zeroed(*b);
         kernels::sum_to_accumulate(b->grad, b->shape, gz, n.shape, arena_);
+      }
+      break;
+    }
+
+    case Op::PairLinear: {  // y = act(z), z[e] = p[i_e] + q[j_e] + a[e] W: p, q get the rows of gz added back
+      Node<T>& q = nodes_[static_cast<std::size_t>(n.in[1])];
+      const index_t E = n.shape[0], H = n.shape[1];
+      const std::int32_t* first = n.index;       // (E) i
+      const std::int32_t* second = n.index + E;  // (E) j
+      const T* gz = preactivation_grad(n, arena_);  // (E, H)
+      if (wants_grad(x)) {
+        claim_zeroed(x);
+        kernels::scatter_add_rows(x.grad, gz, first, E, H, x.shape[0], arena_);
+      }
+      if (wants_grad(q)) {
+        claim_zeroed(q);
+        kernels::scatter_add_rows(q.grad, gz, second, E, H, q.shape[0], arena_);
+      }
+      if (n.n_in == 4) {
+        Node<T>& a = nodes_[static_cast<std::size_t>(n.in[2])];
+        Node<T>& W = nodes_[static_cast<std::size_t>(n.in[3])];
+        const index_t A = a.shape[1];
+        if (wants_grad(a)) kernels::matmul(a.grad, gz, W.value, E, A, H, false, true, !claim(a), &arena_);
+        if (wants_grad(W)) kernels::matmul(W.grad, a.value, gz, A, H, E, true, false, !claim(W), &arena_);
       }
       break;
     }

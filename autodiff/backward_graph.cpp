@@ -7,6 +7,28 @@
 
 namespace dg {
 
+namespace {
+
+// g act'(z) as tape ops, for the fused nodes (linear, pair_linear); y = act(z).
+template <class T>
+Var<T> preactivation_grad(Act act, Var<T> g, Var<T> z, Var<T> y) {
+  switch (act) {
+    case Act::Identity: return g;
+    case Act::Relu: return g * mask(z, 0.0, std::numeric_limits<double>::infinity());
+    case Act::Tanh: return g * (1.0 - square(y));
+    case Act::Sigmoid: return g * (y * (1.0 - y));
+    case Act::Silu: {
+      Var<T> s = sigmoid(z);
+      return g * (s * (1.0 + z * (1.0 - s)));
+    }
+    case Act::Softplus: return g * sigmoid(z);
+    case Act::Sin: return g * cos(z);
+  }
+  return g;
+}
+
+}  // namespace
+
 template <class T>
 void Tape<T>::backward_graph_node(std::int32_t id) {
   const Node<T> n = nodes_[static_cast<std::size_t>(id)];  // a copy: new nodes may move the list
@@ -104,23 +126,25 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       const bool has_bias = n.n_in == 3;
       Var<T> z = matmul(a, W);
       if (has_bias) z = z + Var<T>{this, n.in[2]};
-      Var<T> gz = g;
-      switch (static_cast<Act>(n.i0)) {
-        case Act::Identity: break;
-        case Act::Relu: gz = g * mask(z, 0.0, std::numeric_limits<double>::infinity()); break;
-        case Act::Tanh: gz = g * (1.0 - square(y)); break;
-        case Act::Sigmoid: gz = g * (y * (1.0 - y)); break;
-        case Act::Silu: {
-          Var<T> s = sigmoid(z);
-          gz = g * (s * (1.0 + z * (1.0 - s)));
-          break;
-        }
-        case Act::Softplus: gz = g * sigmoid(z); break;
-        case Act::Sin: gz = g * cos(z); break;
-      }
+      const Var<T> gz = preactivation_grad(static_cast<Act>(n.i0), g, z, y);
       if (wa) give(n.in[0], matmul(gz, W, false, true));
       if (wb) give(n.in[1], matmul(a, gz, true, false));
       if (has_bias && wants(n.in[2])) give(n.in[2], sum_to(gz, nodes_[static_cast<std::size_t>(n.in[2])].shape));
+      break;
+    }
+
+    case Op::PairLinear: {  // recomputes z = p[i] + q[j] (+ a W) from primitives, then the unfused formulas
+      const std::span<const std::int32_t> first(n.index, static_cast<std::size_t>(n.n_index));
+      const std::span<const std::int32_t> second(n.index + n.n_index, static_cast<std::size_t>(n.n_index));
+      const bool has_pair_inputs = n.n_in == 4;
+      const Var<T> pair_inputs{this, has_pair_inputs ? n.in[2] : -1}, W{this, has_pair_inputs ? n.in[3] : -1};
+      Var<T> z = gather_rows(a, first) + gather_rows(b, second);
+      if (has_pair_inputs) z = z + matmul(pair_inputs, W);
+      const Var<T> gz = preactivation_grad(static_cast<Act>(n.i0), g, z, y);
+      if (wa) give(n.in[0], scatter_add_rows(gz, first, sa[0]));
+      if (wb) give(n.in[1], scatter_add_rows(gz, second, sb[0]));
+      if (has_pair_inputs && wants(n.in[2])) give(n.in[2], matmul(gz, W, false, true));
+      if (has_pair_inputs && wants(n.in[3])) give(n.in[3], matmul(pair_inputs, gz, true, false));
       break;
     }
 

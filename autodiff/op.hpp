@@ -28,7 +28,7 @@ namespace dg {
   X(GatherRows, "gather_rows") X(ScatterAddRows, "scatter_add_rows")                      \
   X(RowDot, "row_dot") X(RowNorm, "row_norm")                                             \
   /* fused */                                                                             \
-  X(Linear, "linear")
+  X(Linear, "linear") X(PairLinear, "pair_linear")
 
 enum class Op : std::uint8_t {
 #define DG_OP_ENUM(e, s) e,
@@ -39,10 +39,13 @@ enum class Op : std::uint8_t {
 
 const char* op_name(Op op);
 
-// Activations the fused `linear` op can apply; each is the unary op of the same name.
+// Activations the fused ops `linear` and `pair_linear` can apply; each is the unary op of the same name.
 enum class Act : std::uint8_t { Identity, Relu, Tanh, Sigmoid, Silu, Softplus, Sin };
 const char* act_name(Act act);
 // The unary op that computes `act` (Op::Count for Identity).
 Op act_op(Act act);
+// True when act's derivative must be computed from the pre-activation (silu, softplus, sin);
+// tanh, sigmoid and relu are differentiated from their output alone.
+inline bool act_needs_preactivation(Act act) { return act == Act::Silu || act == Act::Softplus || act == Act::Sin; }
 
 }  // namespace dg

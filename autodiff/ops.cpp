@@ -36,14 +36,6 @@ void require_axis(const char* op, int axis) {
   if (axis != 0 && axis != 1) throw ShapeError(std::string(op) + ": axis must be 0 or 1, got " + std::to_string(axis));
 }
 
-// Every index must name a row of a (rows, C) tensor.
-void check_index(const char* op, std::span<const std::int32_t> index, index_t rows) {
-  for (std::size_t e = 0; e < index.size(); ++e)
-    if (index[e] < 0 || index[e] >= rows)
-      throw ShapeError(std::string(op) + ": index " + std::to_string(index[e]) + " at position " + std::to_string(e) +
-                       " is out of range for " + std::to_string(rows) + " rows");
-}
-
 // Work estimate of one transcendental evaluation, in simple flops.
 constexpr index_t kTranscendentalCost = 8;
 
@@ -127,7 +119,7 @@ Var<T> matmul(Var<T> a, Var<T> b, bool transpose_a, bool transpose_b) {
   Node<T>& nd = t.node(y.id);
   nd.i0 = transpose_a;
   nd.i1 = transpose_b;
-  kernels::matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false);
+  kernels::matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false, &t.arena());
   t.finish(y);
   return y;
 }

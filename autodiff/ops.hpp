@@ -66,6 +66,12 @@ template <class T> Var<T> row_norm(Var<T> x);           // (R, C) -> (R, 1); gra
 // act(x W + b) as one node: x (R, I), W (I, O), b (O) or an empty Var for no bias -> (R, O).
 // One pass over the output for bias and activation, and one backward case.
 template <class T> Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act = Act::Identity);
+// act(p[i[e]] + q[j[e]] + a[e] W) for each pair e, as one node: p (Np, H), q (Nq, H), a (E, A),
+// W (A, H), or empty a and W -> (E, H). The first layer of an edge MLP on [h_i, h_j, a_e] with
+// p = h W_i + b and q = h W_j computed on the nodes (autodiff/ops_pair_linear.cpp).
+template <class T>
+Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::span<const std::int32_t> j, Var<T> a,
+                   Var<T> W, Act act = Act::Identity);
 
 // ---- operators ------------------------------------------------------------------------------
 template <class T> Var<T> operator+(Var<T> a, Var<T> b) { return add(a, b); }

@@ -10,9 +10,6 @@
 
 namespace dg {
 
-// True when the derivative of act must be computed from the pre-activation.
-inline bool linear_needs_preactivation(Act act) { return act == Act::Silu || act == Act::Softplus || act == Act::Sin; }
-
 template <class T>
 Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   if (!x.tape || W.tape != x.tape || (b.tape && b.tape != x.tape))
@@ -26,7 +23,7 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   Var<T> y = b.tape ? t.make_node(Op::Linear, Shape{R, O}, {x, W, b}) : t.make_node(Op::Linear, Shape{R, O}, {x, W});
   Node<T>& n = t.node(y.id);
   n.i0 = static_cast<index_t>(act);
-  const bool keep_z = linear_needs_preactivation(act) && (n.flags & kRequiresGrad);
+  const bool keep_z = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
   T* z = keep_z ? t.arena().template allocate_array<T>(static_cast<std::size_t>(R * O)) : n.value;  // (R, O)
   n.saved = keep_z ? z : nullptr;
   T* out = n.value;
@@ -34,14 +31,14 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   const Op op = act_op(act);
   // Blocks of rows: product, then bias and activation while the block is in cache.
   auto block = [&](index_t lo, index_t hi) {
-    kernels::matmul(z + lo * O, x.data() + lo * I, W.data(), hi - lo, O, I, false, false, false);
+    kernels::matmul_piece(z + lo * O, x.data(), W.data(), R, O, I, false, false, false, lo, hi, 0, I);
     if (bias)
       for (index_t r = lo; r < hi; ++r)
         for (index_t c = 0; c < O; ++c) z[r * O + c] += bias[c];
     if (op != Op::Count)
       kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * O, z + lo * O, (hi - lo) * O, T(0), T(0)); });
   };
-  parallel_chunks(R, kernels::kMatmulRowBlock, R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
+  parallel_chunks(R, kernels::matmul_row_block(R), R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
   t.finish(y);
   return y;
 }

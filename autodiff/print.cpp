@@ -62,6 +62,7 @@ std::string attributes(const Node<T>& n) {
     case Op::GatherRows:
     case Op::ScatterAddRows: s << "indices=" << n.n_index; break;
     case Op::Linear: s << act_name(static_cast<Act>(n.i0)) << (n.n_in == 3 ? " bias" : ""); break;
+    case Op::PairLinear: s << act_name(static_cast<Act>(n.i0)) << " pairs=" << n.n_index << (n.n_in == 4 ? " with a W" : ""); break;
     default: break;
   }
   return s.str();

@@ -49,4 +49,11 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
   return out;
 }
 
+void check_index(const char* op, std::span<const std::int32_t> index, index_t rows) {
+  for (std::size_t e = 0; e < index.size(); ++e)
+    if (index[e] < 0 || index[e] >= rows)
+      throw ShapeError(std::string(op) + ": index " + std::to_string(index[e]) + " at position " + std::to_string(e) +
+                       " is out of range for " + std::to_string(rows) + " rows");
+}
+
 }  // namespace dg

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
+#include <span>
 #include <string>
 
 namespace dg {
@@ -45,6 +46,8 @@ struct ShapeError : std::invalid_argument {
 // "op: what (shapes a and b)".
 [[noreturn]] void throw_shape_error(const char* op, const std::string& what, const Shape& a, const Shape& b);
 [[noreturn]] void throw_shape_error(const char* op, const std::string& what, const Shape& a);
+// Throws ShapeError unless every index names a row of a (rows, C) tensor.
+void check_index(const char* op, std::span<const std::int32_t> index, index_t rows);
 
 // The numpy broadcast of a and b; throws naming `op` when they do not broadcast.
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);

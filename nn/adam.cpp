@@ -27,10 +27,11 @@ Adam<T>::Adam(std::vector<NamedParameter<T>> params, const AdamOptions& options,
 template <class T>
 void Adam<T>::update(std::size_t k) {
   Parameter<T>& prm = *this->params_[k].param;
-  T* p = prm.value.data();
-  const T* g = prm.grad.data();
-  T* m = m_[k].data();
-  T* v = v_[k].data();
+  // Four distinct buffers: restrict lets the compiler vectorise the loop without alias checks.
+  T* __restrict p = prm.value.data();
+  const T* __restrict g = prm.grad.data();
+  T* __restrict m = m_[k].data();
+  T* __restrict v = v_[k].data();
   const index_t n = prm.value.numel();
   // Bias corrections in double, then the per-element constants in T.
   const double t = static_cast<double>(this->steps_ + 1);

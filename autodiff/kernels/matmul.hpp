@@ -1,43 +1,92 @@
 // y (m, n) = or += op(a) @ op(b), through Eigen. a is stored (m, k), or (k, m) when transposed;
-// b is stored (k, n), or (n, k). Work is split over fixed blocks of output rows, so each
-// block is computed identically whatever the number of threads.
+// b is stored (k, n), or (n, k). The work is cut into pieces whose boundaries depend only on the
+// shapes (never on the number of threads), so results are bitwise identical with any thread count:
+//  - blocks of output rows (matmul_row_block), each one Eigen product;
+//  - when the output has too few rows to share out and the inner dimension is long (a weight
+//    gradient x^T g over thousands of rows), fixed slices of k, each giving a partial product in
+//    `scratch`, then summed in slice order.
 #pragma once
 
 #include <Eigen/Core>
 
+#include "autodiff/arena.hpp"
 #include "autodiff/parallel.hpp"
 #include "autodiff/tensor.hpp"
 
 namespace dg::kernels {
 
-inline constexpr index_t kMatmulRowBlock = 64;
+inline constexpr index_t kMatmulMaxBlocks = 8;     // pieces per product: enough for 8 threads
+inline constexpr index_t kMatmulMinRowBlock = 64;  // fewer rows make Eigen repack b too often
+inline constexpr index_t kMatmulMinSlice = 256;    // shortest slice of k worth a partial product
 
+// Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64.
+inline index_t matmul_row_block(index_t m) {
+  const index_t per_block = (m + kMatmulMaxBlocks - 1) / kMatmulMaxBlocks;
+  return std::max(kMatmulMinRowBlock, (per_block + 15) / 16 * 16);
+}
+
+// Length of the slices of k when the product is split along k, or 0 when it is not: only for
+// outputs of at most two row blocks and k of at least two slices.
+inline index_t matmul_k_slice(index_t m, index_t k) {
+  if (m > 2 * kMatmulMinRowBlock || k < 2 * kMatmulMinSlice) return 0;
+  const index_t per_slice = (k + kMatmulMaxBlocks - 1) / kMatmulMaxBlocks;
+  return std::max(kMatmulMinSlice, (per_slice + 15) / 16 * 16);
+}
+
+// One Eigen product on rows [r0, r1) of y and [k0, k1) of the inner dimension; y_rows points at
+// row r0 of the destination (leading dimension n).
 template <class T>
-void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool ta, bool tb, bool accumulate) {
+void matmul_piece(T* y_rows, const T* a, const T* b, index_t m, index_t n, index_t k, bool ta, bool tb,
+                  bool accumulate, index_t r0, index_t r1, index_t k0, index_t k1) {
+  const ConstMatrixMap<T> A(a, ta ? k : m, ta ? m : k);  // as stored
+  const ConstMatrixMap<T> B(b, tb ? n : k, tb ? k : n);
+  MatrixMap<T> Y(y_rows, r1 - r0, n);
+  auto run = [&](const auto& Ab, const auto& Bm) {
+    if (accumulate) Y.noalias() += Ab * Bm;
+    else Y.noalias() = Ab * Bm;
+  };
+  const index_t rows = r1 - r0, depth = k1 - k0;
+  if (!ta && !tb) run(A.block(r0, k0, rows, depth), B.middleRows(k0, depth));
+  else if (!ta && tb) run(A.block(r0, k0, rows, depth), B.middleCols(k0, depth).transpose());
+  else if (ta && !tb) run(A.block(k0, r0, depth, rows).transpose(), B.middleRows(k0, depth));
+  else run(A.block(k0, r0, depth, rows).transpose(), B.middleCols(k0, depth).transpose());
+}
+
+// `scratch`, when given, holds the partial products of a split along k; without it the product
+// is only split by rows.
+template <class T>
+void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool ta, bool tb, bool accumulate,
+            Arena* scratch = nullptr) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     if (!accumulate) std::fill(y, y + m * n, T(0));
     return;
   }
-  const ConstMatrixMap<T> A(a, ta ? k : m, ta ? m : k);  // as stored
-  const ConstMatrixMap<T> B(b, tb ? n : k, tb ? k : n);
-  auto block = [&](index_t lo, index_t hi) {
-    MatrixMap<T> Y(y + lo * n, hi - lo, n);
-    auto run = [&](const auto& Ab, const auto& Bm) {
-      if (accumulate) Y.noalias() += Ab * Bm;
-      else Y.noalias() = Ab * Bm;
-    };
-    if (!ta && !tb) run(A.middleRows(lo, hi - lo), B);
-    else if (!ta && tb) run(A.middleRows(lo, hi - lo), B.transpose());
-    else if (ta && !tb) run(A.middleCols(lo, hi - lo).transpose(), B);
-    else run(A.middleCols(lo, hi - lo).transpose(), B.transpose());
-  };
   const index_t work = m * n * k;
-  if (m <= kMatmulRowBlock || work < kParallelWork) {
-    block(0, m);
+  const index_t slice = scratch && work >= kParallelWork ? matmul_k_slice(m, k) : 0;
+  if (slice > 0) {
+    const index_t slices = chunk_count(k, slice);
+    T* partial = scratch->allocate_array<T>(static_cast<std::size_t>(slices * m * n));  // (slices, m, n)
+    parallel_chunks(k, slice, work, [&](index_t s, index_t k0, index_t k1) {
+      matmul_piece(partial + s * m * n, a, b, m, n, k, ta, tb, false, 0, m, k0, k1);
+    });
+    parallel_for(m * n, m * n * slices, [&](index_t lo, index_t hi) {  // y (+)= sum over slices, in order
+      for (index_t i = lo; i < hi; ++i) {
+        T sum = accumulate ? y[i] : T(0);
+        for (index_t s = 0; s < slices; ++s) sum += partial[s * m * n + i];
+        y[i] = sum;
+      }
+    });
     return;
   }
-  parallel_chunks(m, kMatmulRowBlock, work, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
+  const index_t rows = matmul_row_block(m);
+  if (m <= rows || work < kParallelWork) {
+    matmul_piece(y, a, b, m, n, k, ta, tb, accumulate, 0, m, 0, k);
+    return;
+  }
+  parallel_chunks(m, rows, work, [&](index_t, index_t lo, index_t hi) {
+    matmul_piece(y + lo * n, a, b, m, n, k, ta, tb, accumulate, lo, hi, 0, k);
+  });
 }
 
 }  // namespace dg::kernels

@@ -4,6 +4,8 @@
 // A range is always cut at the same places whatever the thread count, so results are stable.
 #pragma once
 
+#include <algorithm>
+
 #include <Eigen/Core>
 
 #include "autodiff/kernels/unary.hpp"
@@ -42,7 +44,18 @@ void unary_backward_range(T* gx, const T* g, const T* x, const T* y, index_t n, 
   };
   if constexpr (op == Op::Sigmoid) put(G * Y * (T(1) - Y));
   else if constexpr (op == Op::Tanh) put(G * (T(1) - Y * Y));
-  else if constexpr (op == Op::Silu) put(G * X.logistic() * (T(1) + X * (T(1) - X.logistic())));
+  else if constexpr (op == Op::Silu) {  // s (1 + x (1 - s)), s = sigmoid(x) computed once per piece
+    constexpr index_t kPiece = 256;
+    alignas(64) T s_buf[kPiece];
+    for (index_t lo = 0; lo < n; lo += kPiece) {
+      const index_t len = std::min(kPiece, n - lo);
+      Eigen::Map<A> S(s_buf, len);
+      S = X.segment(lo, len).logistic();
+      const auto d = G.segment(lo, len) * S * (T(1) + X.segment(lo, len) * (T(1) - S));
+      if (overwrite) GX.segment(lo, len) = d;
+      else GX.segment(lo, len) += d;
+    }
+  }
   else if constexpr (op == Op::Softplus) put(G * X.logistic());
   else if constexpr (op == Op::Sin) put(G * X.cos());
   else if constexpr (op == Op::Cos) put(-G * X.sin());

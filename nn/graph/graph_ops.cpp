@@ -1,6 +1,7 @@
 // Graph tape helpers: edge differences, aggregation over receivers, the split first edge layer.
 #include "nn/graph/graph_ops.hpp"
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -61,9 +62,11 @@ Var<T> edge_linear(Tape<T>& tape, Linear<T>& layer, const GraphBatch& g, Var<T> 
   Var<T> b = layer.has_bias() ? tape.param(layer.bias) : Var<T>{};
   Var<T> node_i = linear(h, slice(W, 0, 0, F), b);            // (N, H) h W_i + b
   Var<T> node_j = matmul(h, slice(W, 0, F, F));               // (N, H) h W_j
-  Var<T> z = gather_rows(node_i, receivers(g)) + gather_rows(node_j, senders(g));  // (E, H)
-  if (A > 0) z = z + matmul(e, slice(W, 0, 2 * F, A));        // + e W_e
-  return activate(f, z);
+  Var<T> W_e = A > 0 ? slice(W, 0, 2 * F, A) : Var<T>{};      // (A, H)
+  // (E, H) f(node_i[i] + node_j[j] + e W_e): one fused node (autodiff/ops_pair_linear.cpp).
+  const std::optional<Act> fused = fused_act(f);
+  Var<T> z = pair_linear(node_i, receivers(g), node_j, senders(g), A > 0 ? e : Var<T>{}, W_e, fused.value_or(Act::Identity));
+  return fused ? z : activate(f, z);
 }
 
 #define DG_GRAPH_OPS(T)                                                                                        \

@@ -153,6 +153,61 @@ TEST_CASE_TEMPLATE("fused linear matches finite differences for every activation
                {InputSpec{Shape{700, 6}}, InputSpec{Shape{6, 5}}, InputSpec{Shape{5}}}, 4, true, 16, 20.0);
 }
 
+TEST_CASE_TEMPLATE("pair_linear matches finite differences for every activation", T, float, double) {
+  const std::vector<std::int32_t> first{0, 2, 1, 3, 3, 0, 2}, second{1, 0, 0, 2, 1, 4, 4};  // 4 and 5 rows
+  for (Act act : {Act::Identity, Act::Relu, Act::Tanh, Act::Sigmoid, Act::Silu, Act::Softplus, Act::Sin}) {
+    CAPTURE(act_name(act));
+    // Relu: positive p, q, a and W keep the pre-activation away from the kink at 0.
+    const InputSpec ps{Shape{4, 3}, 0.2, 1.0}, qs{Shape{5, 3}, 0.2, 1.0}, as{Shape{7, 2}, 0.2, 1.0}, ws{Shape{2, 3}, 0.2, 1.0};
+    gradcheck<T>("pair_linear with a W", [&](auto&, auto& x) { return pair_linear(x[0], first, x[1], second, x[2], x[3], act); },
+                 {ps, qs, as, ws});
+    gradcheck<T>("pair_linear without a W", [&](auto&, auto& x) {
+      return pair_linear(x[0], first, x[1], second, std::decay_t<decltype(x[0])>{}, std::decay_t<decltype(x[0])>{}, act);
+    }, {ps, qs});
+  }
+  // Many pairs: parallel blocks, the counting-sort scatter and the split weight gradient.
+  std::mt19937_64 rng(12);
+  const auto big_first = random_index(rng, 3000, 200), big_second = random_index(rng, 3000, 150);
+  gradcheck<T>("big pair_linear", [&](auto&, auto& x) { return pair_linear(x[0], big_first, x[1], big_second, x[2], x[3], Act::Silu); },
+               {InputSpec{Shape{200, 16}}, InputSpec{Shape{150, 16}}, InputSpec{Shape{3000, 2}}, InputSpec{Shape{2, 16}}}, 4,
+               true, 16, 20.0);
+}
+
+TEST_CASE_TEMPLATE("a weight gradient split along a long inner dimension matches finite differences", T, float, double) {
+  // x^T g with x (1200, 8): 8 output rows, too few to share out, so the product is cut into
+  // fixed slices of the 1200 rows whose partial products are summed in order.
+  gradcheck<T>("matmul, long inner dimension", [](auto&, auto& x) { return square(matmul(x[0], x[1])); },
+               {InputSpec{Shape{1200, 8}}, InputSpec{Shape{8, 6}}}, 4, true, 16, 20.0);
+}
+
+TEST_CASE("pair_linear equals the unfused ops and checks its inputs") {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> n01;
+  Tensor<double> p(Shape{4, 3}), q(Shape{6, 3}), a(Shape{5, 2}), w(Shape{2, 3});
+  for (Tensor<double>* t : {&p, &q, &a, &w})
+    for (index_t i = 0; i < t->numel(); ++i) (*t)[i] = n01(rng);
+  const std::vector<std::int32_t> first{3, 0, 1, 1, 2}, second{5, 4, 0, 2, 2};
+  Tape<double> tape;
+  Var<double> vp = tape.constant(p), vq = tape.constant(q), va = tape.constant(a), vw = tape.constant(w);
+  Var<double> fused = pair_linear(vp, first, vq, second, va, vw, Act::Tanh);
+  Var<double> plain = tanh(gather_rows(vp, first) + gather_rows(vq, second) + matmul(va, vw));
+  REQUIRE(fused.shape() == plain.shape());
+  for (index_t i = 0; i < fused.numel(); ++i) CHECK(fused[i] == doctest::Approx(plain[i]).epsilon(1e-14));
+  const Var<double> none{};
+  CHECK_THROWS_WITH_AS(pair_linear(vp, first, vq, std::vector<std::int32_t>{0, 1}, none, none),
+                       "pair_linear: 5 first indices but 2 second indices", ShapeError);
+  CHECK_THROWS_WITH_AS(pair_linear(vp, std::vector<std::int32_t>{4}, vq, std::vector<std::int32_t>{0}, none, none),
+                       "pair_linear: index 4 at position 0 is out of range for 4 rows", ShapeError);
+  CHECK_THROWS_WITH_AS(pair_linear(vp, first, tape.constant(Tensor<double>(Shape{6, 2})), second, none, none),
+                       "pair_linear: p and q differ in width (shapes (4, 3) and (6, 2))", ShapeError);
+  CHECK_THROWS_WITH_AS(pair_linear(vp, first, vq, second, va, none), "pair_linear: give both the pair inputs a and their weight W, or neither",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(pair_linear(vp, first, vq, second, tape.constant(Tensor<double>(Shape{4, 2})), vw),
+                       "pair_linear: a needs one row per pair (5) (shape (4, 2))", ShapeError);
+  CHECK_THROWS_WITH_AS(pair_linear(vp, first, vq, second, va, tape.constant(Tensor<double>(Shape{2, 4}))),
+                       "pair_linear: W must be (a's columns, p's width) (shapes (5, 2) and (2, 4))", ShapeError);
+}
+
 TEST_CASE("fused linear equals the unfused ops") {
   std::mt19937_64 rng(4);
   std::normal_distribution<double> n01;

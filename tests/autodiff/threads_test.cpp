@@ -1,6 +1,6 @@
 // Same inputs, same bits with 1 and 2 threads: a model's forward and backward, with sizes large
-// enough to take every parallel path (row-blocked matmul, chunked broadcast reductions,
-// counting-sort scatter).
+// enough to take every parallel path (row-blocked matmul, weight gradients split along the inner
+// dimension, the fused linear and pair_linear, chunked broadcast reductions, counting-sort scatter).
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -29,7 +29,7 @@ std::vector<T> run_model(int threads) {
   const index_t N = 4096, E = 20000, H = 128;
   Parameter<T> w1(random_tensor<T>(Shape{3, H}, rng, 0.5)), b1(random_tensor<T>(Shape{H}, rng, 0.1));
   Parameter<T> w2(random_tensor<T>(Shape{H, H}, rng, 0.1)), b2(random_tensor<T>(Shape{H}, rng, 0.1));
-  Parameter<T> w3(random_tensor<T>(Shape{H, 3}, rng, 0.1));
+  Parameter<T> w3(random_tensor<T>(Shape{H, 3}, rng, 0.1)), w4(random_tensor<T>(Shape{2, H}, rng, 0.3));
   const Tensor<T> x = random_tensor<T>(Shape{N, 3}, rng);
   std::uniform_int_distribution<std::int32_t> pick(0, static_cast<std::int32_t>(N - 1));
   std::vector<std::int32_t> senders(E), receivers(E);
@@ -37,15 +37,17 @@ std::vector<T> run_model(int threads) {
 
   Tape<T> tape;
   Var<T> h = silu(matmul(tape.constant(x), tape.param(w1)) + tape.param(b1));
-  h = tanh(matmul(h, tape.param(w2)) + tape.param(b2));
-  Var<T> messages = gather_rows(h, senders) * gather_rows(h, receivers);
+  h = linear(h, tape.param(w2), tape.param(b2), Act::Tanh);
+  const Tensor<T> pair_inputs = random_tensor<T>(Shape{E, 2}, rng);
+  Var<T> messages = gather_rows(h, senders) * gather_rows(h, receivers) +
+                    pair_linear(h, receivers, h, senders, tape.constant(pair_inputs), tape.param(w4), Act::Silu);
   Var<T> agg = segment_mean(messages, receivers, N);
   Var<T> out = matmul(agg + h, tape.param(w3));
   Var<T> loss = mean(square(out)) + mean(row_norm(out));
   tape.backward(loss);
 
   std::vector<T> bits{loss.item()};
-  for (Parameter<T>* p : {&w1, &b1, &w2, &b2, &w3}) bits.insert(bits.end(), p->grad.data(), p->grad.data() + p->grad.numel());
+  for (Parameter<T>* p : {&w1, &b1, &w2, &b2, &w3, &w4}) bits.insert(bits.end(), p->grad.data(), p->grad.data() + p->grad.numel());
   return bits;
 }
 
