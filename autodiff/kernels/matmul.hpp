@@ -1,15 +1,20 @@
-// y (m, n) = or += op(a) @ op(b), through Eigen. a is stored (m, k), or (k, m) when transposed;
-// b is stored (k, n), or (n, k). The work is cut into pieces whose boundaries depend only on the
-// shapes (never on the number of threads), so results are bitwise identical with any thread count:
-//  - blocks of output rows (matmul_row_block), each one Eigen product;
+// y (m, n) = or += op(a) @ op(b). a is stored (m, k), or (k, m) when transposed; b is stored
+// (k, n), or (n, k). The work is cut into pieces whose boundaries depend only on the shapes (never
+// on the number of threads), so results are bitwise identical with any thread count:
+//  - blocks of output rows (matmul_row_block);
 //  - when the output has too few rows to share out and the inner dimension is long (a weight
 //    gradient x^T g over thousands of rows), fixed slices of k, each giving a partial product in
 //    `scratch`, then summed in slice order.
+// Each piece is one Eigen product, or, for float products a b and a^T b with a multiple of 16
+// columns, the AVX-512 row kernel of gemm_rows.hpp where it is compiled (a b^T too: b^T is first
+// transposed into scratch).
 #pragma once
 
 #include <Eigen/Core>
+#include <type_traits>
 
 #include "autodiff/arena.hpp"
+#include "autodiff/kernels/gemm_rows.hpp"
 #include "autodiff/parallel.hpp"
 #include "autodiff/tensor.hpp"
 
@@ -18,6 +23,7 @@ namespace dg::kernels {
 inline constexpr index_t kMatmulMaxBlocks = 8;     // pieces per product: enough for 8 threads
 inline constexpr index_t kMatmulMinRowBlock = 64;  // fewer rows make Eigen repack b too often
 inline constexpr index_t kMatmulMinSlice = 256;    // shortest slice of k worth a partial product
+inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
 
 // Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64.
 inline index_t matmul_row_block(index_t m) {
@@ -38,6 +44,13 @@ inline index_t matmul_k_slice(index_t m, index_t k) {
 template <class T>
 void matmul_piece(T* y_rows, const T* a, const T* b, index_t m, index_t n, index_t k, bool ta, bool tb,
                   bool accumulate, index_t r0, index_t r1, index_t k0, index_t k1) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (!tb && gemm_rows_applies(n)) {  // the AVX-512 kernel, where compiled
+      if (!ta) gemm_rows(y_rows, a + r0 * k + k0, k, 1, b + k0 * n, n, k1 - k0, accumulate, r1 - r0);
+      else gemm_rows(y_rows, a + k0 * m + r0, 1, m, b + k0 * n, n, k1 - k0, accumulate, r1 - r0);
+      return;
+    }
+  }
   const ConstMatrixMap<T> A(a, ta ? k : m, ta ? m : k);  // as stored
   const ConstMatrixMap<T> B(b, tb ? n : k, tb ? k : n);
   MatrixMap<T> Y(y_rows, r1 - r0, n);
@@ -78,6 +91,16 @@ void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool 
       }
     });
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    // a b^T with b small (a weight): transposed once into scratch for the row kernel.
+    if (!ta && tb && scratch && gemm_rows_applies(n) && n * k <= kMatmulMaxTransposed) {
+      T* bt = scratch->allocate_array<T>(static_cast<std::size_t>(k * n));  // (k, n)
+      for (index_t r = 0; r < n; ++r)
+        for (index_t c = 0; c < k; ++c) bt[c * n + r] = b[r * k + c];
+      matmul(y, a, bt, m, n, k, false, false, accumulate, scratch);
+      return;
+    }
   }
   const index_t rows = matmul_row_block(m);
   if (m <= rows || work < kParallelWork) {
