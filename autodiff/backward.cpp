@@ -277,7 +277,7 @@ void Tape<T>::backward_node(std::int32_t id) {
       Node<T>* b = n.n_in == 3 ? &nodes_[static_cast<std::size_t>(n.in[2])] : nullptr;
       const index_t R = x.shape[0], I = x.shape[1], O = W.shape[1];
       const T* gz = preactivation_grad(n, arena_);  // (R, O)
-      if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x));
+      if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x), &arena_);
       if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W), &arena_);
       if (b && wants_grad(*b)) {
         claim_zeroed(*b);

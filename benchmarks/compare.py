@@ -4,11 +4,13 @@ table with the ratio. Both sides print lines `<name> threads=<t> min=<v> median=
 may also carry `gflop=<g>` (floating-point operations of one timed iteration, in GFLOP), and then the
 table shows the GFLOP/s each side reaches at its minimum time and that rate as a fraction of peak.
 
-Usage: python3 benchmarks/compare.py [--build build] [--repeat-sides 2] [--threads 1,2] [--peak 215] SUITE...
+Usage: python3 benchmarks/compare.py [--build build] [--repeat-sides 2] [--threads 1,2] [--peak 215|measure] SUITE...
   SUITE is one of: autodiff, egnn. --repeat-sides N runs each side N times, alternating
   (dynagrad, PyTorch, dynagrad, PyTorch, ...), and keeps per benchmark the smallest min and the
   median of the medians: a burst of load from other jobs then hits both sides alike. --peak is the
-  machine's float32 peak per core in GFLOP/s (peak with t threads: t times that).
+  machine's float32 peak per core in GFLOP/s (peak with t threads: t times that), or `measure` to take
+  it from benchmarks/bench_peak. Both sides run with OpenMP's default wait policy (OMP_WAIT_POLICY
+  is removed from their environment).
   PyTorch runs with OpenBLAS and GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
   (glibc keeps freed memory).
 """
@@ -68,14 +70,31 @@ def main():
     ap.add_argument("--repeat-sides", type=int, default=1, metavar="N",
                     help="run each side N times, alternating, and merge (default 1)")
     ap.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
-    ap.add_argument("--peak", type=float, default=215.0, help="float32 peak GFLOP/s per core (default 215)")
+    ap.add_argument("--peak", default="215",
+                    help="float32 peak GFLOP/s per core (default 215, the issue's figure), or 'measure' to run "
+                         "bench_peak first and use the rate it measures")
     ap.add_argument("suites", nargs="+", choices=sorted(SUITES))
     args = ap.parse_args()
     if args.repeat_sides < 1:
         ap.error("--repeat-sides must be at least 1")
     thread_counts = [int(t) for t in args.threads.split(",") if t]
+    # OpenMP's passive wait policy wakes a sleeping thread for every parallel loop (about 45 us
+    # here): both sides run with the default policy whatever the caller's environment says.
+    base_env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if "OMP_WAIT_POLICY" in os.environ:
+        print(f"compare.py: ignoring OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']} (both sides use the default)")
+    if args.peak == "measure":
+        peak_exe = os.path.join(args.build, "benchmarks/bench_peak")
+        out = subprocess.run([peak_exe], capture_output=True, text=True, env=base_env).stdout
+        found = re.search(r"gflops_at_min=([\d.]+)", out)
+        if not found:
+            sys.exit(f"compare.py: {peak_exe} printed no gflops_at_min= ({out.strip()})")
+        args.peak = float(found.group(1))
+        print(f"measured peak (bench_peak): {args.peak:.1f} GFLOP/s per core")
+    else:
+        args.peak = float(args.peak)
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
-    torch_env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736")
+    torch_env = dict(base_env, GLIBC_TUNABLES="glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736")
     print(f"{'benchmark':<22} {'thr':>3} {'dynagrad min':>13} {'median':>9} {'torch min':>11} {'median':>9} "
           f"{'unit':>6} {'speed-up':>8} {'dg GFLOP/s':>10} {'%peak':>6} {'pt GFLOP/s':>10} {'%peak':>6}")
     for suite in args.suites:
@@ -87,7 +106,7 @@ def main():
             torch_env["OMP_NUM_THREADS"] = str(threads)
             ours_runs, theirs_runs = [], []
             for _ in range(args.repeat_sides):
-                ours_runs.append(run([exe_path, str(threads)]))
+                ours_runs.append(run([exe_path, str(threads)], env=base_env))
                 theirs_runs.append(run([python, os.path.join(HERE, script), str(threads)], env=torch_env))
             ours, theirs = merge(ours_runs), merge(theirs_runs)
             peak = args.peak * threads

@@ -24,14 +24,36 @@ Adam<T>::Adam(std::vector<NamedParameter<T>> params, const AdamOptions& options,
   v_ = this->zeros_like_parameters();
 }
 
+namespace {
+
+template <class T>
+struct AdamConstants {
+  T step_size, sqrt_c2, b1, b2, one_b1, one_b2, eps, l2, shrink;
+};
+
+// The update of n elements. Four distinct buffers (restrict) and constants passed by value, so
+// the compiler vectorises the loop (sqrt included: -fno-math-errno).
+template <class T>
+void adam_update_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, index_t n,
+                       const AdamConstants<T> c) {
+  for (index_t i = 0; i < n; ++i) {
+    const T gi = g[i] + c.l2 * p[i];
+    p[i] *= c.shrink;
+    m[i] = c.b1 * m[i] + c.one_b1 * gi;
+    v[i] = c.b2 * v[i] + c.one_b2 * gi * gi;
+    p[i] -= c.step_size * m[i] / (std::sqrt(v[i]) / c.sqrt_c2 + c.eps);
+  }
+}
+
+}  // namespace
+
 template <class T>
 void Adam<T>::update(std::size_t k) {
   Parameter<T>& prm = *this->params_[k].param;
-  // Four distinct buffers: restrict lets the compiler vectorise the loop without alias checks.
-  T* __restrict p = prm.value.data();
-  const T* __restrict g = prm.grad.data();
-  T* __restrict m = m_[k].data();
-  T* __restrict v = v_[k].data();
+  T* p = prm.value.data();
+  const T* g = prm.grad.data();
+  T* m = m_[k].data();
+  T* v = v_[k].data();
   const index_t n = prm.value.numel();
   // Bias corrections in double, then the per-element constants in T.
   const double t = static_cast<double>(this->steps_ + 1);
@@ -44,15 +66,8 @@ void Adam<T>::update(std::size_t k) {
   const T eps = static_cast<T>(options_.eps);
   const T l2 = decoupled_ ? T(0) : static_cast<T>(options_.weight_decay);
   const T shrink = decoupled_ ? static_cast<T>(1 - this->lr_ * options_.weight_decay) : T(1);
-  parallel_for(n, 12 * n, [&](index_t lo, index_t hi) {
-    for (index_t i = lo; i < hi; ++i) {
-      const T gi = g[i] + l2 * p[i];
-      p[i] *= shrink;
-      m[i] = b1 * m[i] + one_b1 * gi;
-      v[i] = b2 * v[i] + one_b2 * gi * gi;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_c2 + eps);
-    }
-  });
+  const AdamConstants<T> c{step_size, sqrt_c2, b1, b2, one_b1, one_b2, eps, l2, shrink};
+  parallel_for(n, 12 * n, [&](index_t lo, index_t hi) { adam_update_range(p + lo, g + lo, m + lo, v + lo, hi - lo, c); });
 }
 
 template <class T>

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "autodiff/parallel.hpp"
+
 namespace dg::nn {
 
 void check_hyperparameter(const char* who, const char* what, double v, double lo, double hi) {
@@ -41,17 +43,32 @@ void Optimizer<T>::set_step_count(std::int64_t steps) {
 
 template <class T>
 void Optimizer<T>::step() {
+  // One parallel region over the parameters for the check and one for the update (not one per
+  // parameter tensor): each parameter's work is elementwise, so any split gives the same bits.
+  const index_t count = static_cast<index_t>(params_.size());
+  index_t elements = 0;
+  for (const NamedParameter<T>& p : params_) elements += p.param->grad.numel();
   // Check every gradient before touching any value, so a bad step changes nothing.
   if (check_finite_) {
-    for (const NamedParameter<T>& p : params_) {
-      const Tensor<T>& g = p.param->grad;
-      for (index_t i = 0; i < g.numel(); ++i)
-        if (!std::isfinite(g[i]))
-          throw NonFiniteGradient(describe() + " step " + std::to_string(steps_ + 1) + ": gradient of '" + p.name +
-                                  "' has a non-finite value at element " + std::to_string(i));
-    }
+    first_non_finite_.assign(params_.size(), -1);  // no allocation after the first step
+    parallel_for(count, elements, [&](index_t lo, index_t hi) {
+      for (index_t k = lo; k < hi; ++k) {
+        const Tensor<T>& g = params_[static_cast<std::size_t>(k)].param->grad;
+        for (index_t i = 0; i < g.numel(); ++i)
+          if (!std::isfinite(g[i])) {
+            first_non_finite_[static_cast<std::size_t>(k)] = i;
+            break;
+          }
+      }
+    });
+    for (std::size_t k = 0; k < params_.size(); ++k)
+      if (first_non_finite_[k] >= 0)
+        throw NonFiniteGradient(describe() + " step " + std::to_string(steps_ + 1) + ": gradient of '" + params_[k].name +
+                                "' has a non-finite value at element " + std::to_string(first_non_finite_[k]));
   }
-  for (std::size_t k = 0; k < params_.size(); ++k) update(k);
+  parallel_for(count, 12 * elements, [&](index_t lo, index_t hi) {
+    for (index_t k = lo; k < hi; ++k) update(static_cast<std::size_t>(k));
+  });
   ++steps_;
 }
 

@@ -70,6 +70,7 @@ class Optimizer {
   double lr_;
   std::int64_t steps_ = 0;
   bool check_finite_ = true;
+  std::vector<index_t> first_non_finite_;  // per parameter: first non-finite gradient element, or -1
 };
 
 // Throws std::invalid_argument "<who>: <what> must be ..., got v" unless lo <= v <= hi (finite).

@@ -22,7 +22,7 @@ namespace dg::kernels {
 
 inline constexpr index_t kMatmulMaxBlocks = 8;     // pieces per product: enough for 8 threads
 inline constexpr index_t kMatmulMinRowBlock = 64;  // fewer rows make Eigen repack b too often
-inline constexpr index_t kMatmulMinSlice = 256;    // shortest slice of k worth a partial product
+inline constexpr index_t kMatmulMinSlice = 128;    // shortest slice of k worth a partial product
 inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
 
 // Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64.
