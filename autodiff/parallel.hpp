@@ -15,7 +15,7 @@
 namespace dg {
 
 // Loops with fewer scalar operations than this run on one thread.
-inline constexpr index_t kParallelWork = 1 << 15;
+inline constexpr index_t kParallelWork = 1 << 14;
 
 inline int num_threads() {
 #ifdef _OPENMP

@@ -27,7 +27,7 @@ struct NoiseFactor {
 };
 
 // Work weight of one Gaussian pair against kParallelWork. A pair costs about 50 ns, but it is
-// counted as 8 so that threads start only from 4096 pairs (about 0.2 ms of work): a parallel
+// counted as 8 so that threads start only from 2048 pairs (about 0.1 ms of work): a parallel
 // region costs microseconds, and far more on a busy machine where a thread may be descheduled.
 inline constexpr index_t kNoisePairCost = 8;
 

@@ -3,6 +3,7 @@
 // dimension, the fused linear and pair_linear, chunked broadcast reductions, counting-sort scatter).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -70,12 +71,18 @@ TEST_CASE("parallel scatter-add equals the serial sum in source order") {
   std::uniform_int_distribution<std::int32_t> pick(0, R - 1);
   std::vector<std::int32_t> idx(E);
   for (auto& i : idx) i = pick(rng);
-  Tensor<float> x = random_tensor<float>(Shape{E, C}, rng);
-  std::vector<float> want(R * C, 0.0f);  // independent serial reference, increasing source order
-  for (index_t e = 0; e < E; ++e)
-    for (index_t c = 0; c < C; ++c) want[idx[e] * C + c] += x[e * C + c];
-  set_num_threads(2);
-  Tape<float> tape;
-  Var<float> y = scatter_add_rows(tape.constant(x), idx, R);
-  CHECK(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0);
+  // Unsorted (counting sort) and sorted (contiguous runs; rows 0 and R - 1 and others get nothing).
+  std::vector<std::int32_t> sorted = idx;
+  std::sort(sorted.begin(), sorted.end());
+  for (auto& i : sorted) i = std::min<std::int32_t>(std::max<std::int32_t>(i, 1), R - 2);
+  for (const std::vector<std::int32_t>* index : {&idx, &sorted}) {
+    Tensor<float> x = random_tensor<float>(Shape{E, C}, rng);
+    std::vector<float> want(R * C, 0.0f);  // independent serial reference, increasing source order
+    for (index_t e = 0; e < E; ++e)
+      for (index_t c = 0; c < C; ++c) want[(*index)[e] * C + c] += x[e * C + c];
+    set_num_threads(2);
+    Tape<float> tape;
+    Var<float> y = scatter_add_rows(tape.constant(x), *index, R);
+    CHECK(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0);
+  }
 }
