@@ -96,8 +96,10 @@ void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool 
     // a b^T with b small (a weight): transposed once into scratch for the row kernel.
     if (!ta && tb && scratch && gemm_rows_applies(n) && n * k <= kMatmulMaxTransposed) {
       T* bt = scratch->allocate_array<T>(static_cast<std::size_t>(k * n));  // (k, n)
-      for (index_t r = 0; r < n; ++r)
-        for (index_t c = 0; c < k; ++c) bt[c * n + r] = b[r * k + c];
+      parallel_for(k, n * k, [&](index_t lo, index_t hi) {  // rows [lo, hi) of b^T
+        for (index_t c = lo; c < hi; ++c)
+          for (index_t r = 0; r < n; ++r) bt[c * n + r] = b[r * k + c];
+      });
       matmul(y, a, bt, m, n, k, false, false, accumulate, scratch);
       return;
     }
