@@ -59,14 +59,17 @@ void Adam<T>::update(std::size_t k) {
   const double t = static_cast<double>(this->steps_ + 1);
   const double correction1 = 1 - std::pow(options_.beta1, t);
   const double correction2 = 1 - std::pow(options_.beta2, t);
-  const T step_size = static_cast<T>(this->lr_ / correction1);
-  const T sqrt_c2 = static_cast<T>(std::sqrt(correction2));
-  const T b1 = static_cast<T>(options_.beta1), b2 = static_cast<T>(options_.beta2);
-  const T one_b1 = static_cast<T>(1 - options_.beta1), one_b2 = static_cast<T>(1 - options_.beta2);
-  const T eps = static_cast<T>(options_.eps);
-  const T l2 = decoupled_ ? T(0) : static_cast<T>(options_.weight_decay);
-  const T shrink = decoupled_ ? static_cast<T>(1 - this->lr_ * options_.weight_decay) : T(1);
-  const AdamConstants<T> c{step_size, sqrt_c2, b1, b2, one_b1, one_b2, eps, l2, shrink};
+  const AdamConstants<T> c{
+      .step_size = static_cast<T>(this->lr_ / correction1),
+      .sqrt_c2 = static_cast<T>(std::sqrt(correction2)),
+      .b1 = static_cast<T>(options_.beta1),
+      .b2 = static_cast<T>(options_.beta2),
+      .one_b1 = static_cast<T>(1 - options_.beta1),
+      .one_b2 = static_cast<T>(1 - options_.beta2),
+      .eps = static_cast<T>(options_.eps),
+      .l2 = decoupled_ ? T(0) : static_cast<T>(options_.weight_decay),
+      .shrink = decoupled_ ? static_cast<T>(1 - this->lr_ * options_.weight_decay) : T(1),
+  };
   parallel_for(n, 12 * n, [&](index_t lo, index_t hi) { adam_update_range(p + lo, g + lo, m + lo, v + lo, hi - lo, c); });
 }
 
