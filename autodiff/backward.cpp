@@ -119,15 +119,15 @@ void Tape<T>::backward_node(std::int32_t id) {
       Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
       const Op op = n.op;
       if (wants_grad(x)) {
-        if (op == Op::Mul) binary_backward(n, x, b, x, arena_, [](T, T bv, T) { return bv; });
-        else if (op == Op::Div) binary_backward(n, x, b, x, arena_, [](T, T bv, T) { return T(1) / bv; });
-        else binary_backward(n, x, b, x, arena_, [](T, T, T) { return T(1); });
+        if (op == Op::Mul) binary_backward(n, x, b, x, scratch_, [](T, T bv, T) { return bv; });
+        else if (op == Op::Div) binary_backward(n, x, b, x, scratch_, [](T, T bv, T) { return T(1) / bv; });
+        else binary_backward(n, x, b, x, scratch_, [](T, T, T) { return T(1); });
       }
       if (wants_grad(b)) {
-        if (op == Op::Mul) binary_backward(n, x, b, b, arena_, [](T av, T, T) { return av; });
-        else if (op == Op::Div) binary_backward(n, x, b, b, arena_, [](T, T bv, T yv) { return -yv / bv; });
-        else if (op == Op::Sub) binary_backward(n, x, b, b, arena_, [](T, T, T) { return T(-1); });
-        else binary_backward(n, x, b, b, arena_, [](T, T, T) { return T(1); });
+        if (op == Op::Mul) binary_backward(n, x, b, b, scratch_, [](T av, T, T) { return av; });
+        else if (op == Op::Div) binary_backward(n, x, b, b, scratch_, [](T, T bv, T yv) { return -yv / bv; });
+        else if (op == Op::Sub) binary_backward(n, x, b, b, scratch_, [](T, T, T) { return T(-1); });
+        else binary_backward(n, x, b, b, scratch_, [](T, T, T) { return T(1); });
       }
       break;
     }
@@ -140,17 +140,17 @@ void Tape<T>::backward_node(std::int32_t id) {
       // y = op(a) op(b); the four transpose cases written out.
       if (wants_grad(x)) {
         const bool acc = !claim(x);
-        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc, &arena_);       // g b^T
-        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc, &arena_);  // g b
-        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc, &arena_);   // b g^T
-        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc, &arena_);                   // b^T g^T
+        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc, &scratch_);       // g b^T
+        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc, &scratch_);  // g b
+        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc, &scratch_);   // b g^T
+        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc, &scratch_);                   // b^T g^T
       }
       if (wants_grad(b)) {
         const bool acc = !claim(b);
-        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc, &arena_);       // a^T g
-        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc, &arena_);  // a g
-        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc, &arena_);   // g^T a
-        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc, &arena_);                   // g^T a^T
+        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc, &scratch_);       // a^T g
+        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc, &scratch_);  // a g
+        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc, &scratch_);   // g^T a
+        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc, &scratch_);                   // g^T a^T
       }
       break;
     }
@@ -174,7 +174,7 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::Expand:  // y = broadcast(x): gx += sum of g over the broadcast dims
       if (!wants_grad(x)) break;
       claim_zeroed(x);
-      kernels::sum_to_accumulate(x.grad, x.shape, g, n.shape, arena_);
+      kernels::sum_to_accumulate(x.grad, x.shape, g, n.shape, scratch_);
       break;
 
     case Op::SumTo: {  // y = sum over broadcast dims of x: gx += broadcast(g)
@@ -225,7 +225,7 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::GatherRows:  // y[e] = x[idx[e]]: gx[idx[e]] += g[e]
       if (!wants_grad(x)) break;
       claim_zeroed(x);
-      kernels::scatter_add_rows(x.grad, g, n.index, n.n_index, n.shape[1], x.shape[0], arena_);
+      kernels::scatter_add_rows(x.grad, g, n.index, n.n_index, n.shape[1], x.shape[0], scratch_);
       break;
 
     case Op::ScatterAddRows: {  // y[idx[e]] += x[e]: gx[e] += g[idx[e]]
@@ -276,12 +276,12 @@ void Tape<T>::backward_node(std::int32_t id) {
       Node<T>& W = nodes_[static_cast<std::size_t>(n.in[1])];
       Node<T>* b = n.n_in == 3 ? &nodes_[static_cast<std::size_t>(n.in[2])] : nullptr;
       const index_t R = x.shape[0], I = x.shape[1], O = W.shape[1];
-      const T* gz = preactivation_grad(n, arena_);  // (R, O)
-      if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x), &arena_);
-      if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W), &arena_);
+      const T* gz = preactivation_grad(n, scratch_);  // (R, O)
+      if (wants_grad(x)) kernels::matmul(x.grad, gz, W.value, R, I, O, false, true, !claim(x), &scratch_);
+      if (wants_grad(W)) kernels::matmul(W.grad, x.value, gz, I, O, R, true, false, !claim(W), &scratch_);
       if (b && wants_grad(*b)) {
         claim_zeroed(*b);
-        kernels::sum_to_accumulate(b->grad, b->shape, gz, n.shape, arena_);
+        kernels::sum_to_accumulate(b->grad, b->shape, gz, n.shape, scratch_);
       }
       break;
     }
@@ -291,21 +291,21 @@ void Tape<T>::backward_node(std::int32_t id) {
       const index_t E = n.shape[0], H = n.shape[1];
       const std::int32_t* first = n.index;       // (E) i
       const std::int32_t* second = n.index + E;  // (E) j
-      const T* gz = preactivation_grad(n, arena_);  // (E, H)
+      const T* gz = preactivation_grad(n, scratch_);  // (E, H)
       if (wants_grad(x)) {
         claim_zeroed(x);
-        kernels::scatter_add_rows(x.grad, gz, first, E, H, x.shape[0], arena_);
+        kernels::scatter_add_rows(x.grad, gz, first, E, H, x.shape[0], scratch_);
       }
       if (wants_grad(q)) {
         claim_zeroed(q);
-        kernels::scatter_add_rows(q.grad, gz, second, E, H, q.shape[0], arena_);
+        kernels::scatter_add_rows(q.grad, gz, second, E, H, q.shape[0], scratch_);
       }
       if (n.n_in == 4) {
         Node<T>& a = nodes_[static_cast<std::size_t>(n.in[2])];
         Node<T>& W = nodes_[static_cast<std::size_t>(n.in[3])];
         const index_t A = a.shape[1];
-        if (wants_grad(a)) kernels::matmul(a.grad, gz, W.value, E, A, H, false, true, !claim(a), &arena_);
-        if (wants_grad(W)) kernels::matmul(W.grad, a.value, gz, A, H, E, true, false, !claim(W), &arena_);
+        if (wants_grad(a)) kernels::matmul(a.grad, gz, W.value, E, A, H, false, true, !claim(a), &scratch_);
+        if (wants_grad(W)) kernels::matmul(W.grad, a.value, gz, A, H, E, true, false, !claim(W), &scratch_);
       }
       break;
     }

@@ -38,7 +38,8 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
     if (op != Op::Count)
       kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * O, z + lo * O, (hi - lo) * O, T(0), T(0)); });
   };
-  parallel_chunks(R, kernels::matmul_row_block(R), R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
+  const bool row_kernel = kernels::matmul_uses_row_kernel<T>(O, I, false, true);
+  parallel_chunks(R, kernels::matmul_row_block(R, row_kernel), R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });
   t.finish(y);
   return y;
 }

@@ -15,6 +15,7 @@
 
 namespace dg {
 
+
 template <class T>
 Tape<T>::Tape() : check_finite_(DYNAGRAD_CHECK_FINITE_DEFAULT != 0) {
   nodes_.reserve(1024);
@@ -106,31 +107,73 @@ template <class T>
 void Tape<T>::reset() {
   nodes_.clear();
   arena_.reset();
+  scratch_.reset();
 }
 
 // ---- numeric backward ------------------------------------------------------------------------
 
-// Gradient buffers for every intermediate node up to `last` that needs one. They are not
-// zeroed: the first gradient written into a buffer overwrites it (kGradWritten), which saves
-// a pass over memory per node.
+// Gradient buffers of the intermediate nodes up to `last`, planned before the sweep. A buffer is
+// needed from the backward of the node's first consumer (the highest id among the nodes that
+// take it as input) until its own backward has run; after that it is handed to a later node of
+// the same size. So the sweep keeps writing into the few buffers it has just read, which are
+// still in cache, instead of touching fresh memory for every node (the forward values of a long
+// rollout do not fit in cache; a gradient per node would double that). The buffers are not
+// zeroed: the first gradient written into one overwrites it (kGradWritten).
+// Consequence: after backward() only leaves (params, variables) hold their gradients.
 template <class T>
 void Tape<T>::prepare_backward(std::int32_t last) {
   for (std::int32_t i = 0; i <= last; ++i) {
     Node<T>& n = nodes_[static_cast<std::size_t>(i)];
-    if ((n.flags & kRequiresGrad) && !(n.flags & kLeafGrad)) {
-      n.grad = arena_.allocate_array<T>(static_cast<std::size_t>(n.shape.numel()));
+    if (!(n.flags & kLeafGrad)) {
+      n.grad = nullptr;
       n.flags &= static_cast<std::uint8_t>(~kGradWritten);
     }
   }
+  free_grads_.clear();
+  auto needs_buffer = [](const Node<T>& n) { return (n.flags & kRequiresGrad) && !(n.flags & kLeafGrad) && !n.grad; };
+  Node<T>& out = nodes_[static_cast<std::size_t>(last)];
+  if (needs_buffer(out)) out.grad = take_grad_buffer(out.shape.numel());
+  for (std::int32_t i = last; i >= 0; --i) {  // the sweep's order
+    Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    if (n.flags & kRequiresGrad)
+      for (int k = 0; k < n.n_in; ++k) {
+        Node<T>& x = nodes_[static_cast<std::size_t>(n.in[k])];
+        if (needs_buffer(x)) x.grad = take_grad_buffer(x.shape.numel());
+      }
+    if (!(n.flags & kLeafGrad) && n.grad) free_grads_.emplace_back(n.shape.numel(), n.grad);  // dead after node i
+  }
+  free_grads_.clear();
 }
 
-// Runs the backward of every node from `last` down to 0 that received a gradient.
+// A released gradient buffer of `numel` elements, the most recently released first (the one
+// most likely in cache), or a fresh one from the arena.
+template <class T>
+T* Tape<T>::take_grad_buffer(index_t numel) {
+  for (std::size_t k = free_grads_.size(); k-- > 0;) {
+    if (free_grads_[k].first != numel) continue;
+    T* p = free_grads_[k].second;
+    free_grads_.erase(free_grads_.begin() + static_cast<std::ptrdiff_t>(k));
+    return p;
+  }
+  return arena_.allocate_array<T>(static_cast<std::size_t>(numel));
+}
+
+// Runs the backward of every node from `last` down to 0 that received a gradient. Temporaries
+// of one node's backward (pre-activation gradients, partial products) live in `scratch_`, which
+// is emptied after each node, so they reuse the same (cached) memory too.
 template <class T>
 void Tape<T>::backward_sweep(std::int32_t last) {
   for (std::int32_t i = last; i >= 0; --i) {
     const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
     const bool has_grad = (n.flags & kLeafGrad) || (n.flags & kGradWritten);
-    if ((n.flags & kRequiresGrad) && n.n_in > 0 && has_grad) backward_node(i);
+    if ((n.flags & kRequiresGrad) && n.n_in > 0 && has_grad) {
+      backward_node(i);
+      scratch_.reset();
+    }
+  }
+  for (std::int32_t i = 0; i <= last; ++i) {  // intermediates' buffers now belong to other nodes
+    Node<T>& n = nodes_[static_cast<std::size_t>(i)];
+    if (!(n.flags & kLeafGrad)) n.grad = nullptr;
   }
 }
 

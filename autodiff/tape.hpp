@@ -163,13 +163,16 @@ class Tape {
 
  private:
   void prepare_backward(std::int32_t last);
+  T* take_grad_buffer(index_t numel);
   void backward_sweep(std::int32_t last);
   void backward_node(std::int32_t id);                // numeric: autodiff/backward.cpp
   void backward_graph_node(std::int32_t id);          // as ops: autodiff/backward_graph.cpp
   void accumulate_graph_grad(std::int32_t id, Var<T> g);
 
   std::vector<Node<T>> nodes_;
-  Arena arena_;
+  Arena arena_;    // values, leaf gradients, indices, and the gradient buffers of backward()
+  Arena scratch_;  // temporaries of one node's numeric backward, emptied after each node
+  std::vector<std::pair<index_t, T*>> free_grads_;  // (numel, buffer) released while planning
   std::vector<std::int32_t> graph_grad_;  // node id -> id of its gradient node (grad())
   bool grad_enabled_ = true;
   bool check_finite_;

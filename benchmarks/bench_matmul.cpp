@@ -2,7 +2,9 @@
 // k slices, the AVX-512 row kernel where compiled) and through one plain Eigen product of the same
 // shape (the reference, single-threaded), on hot data: forward y = x W, input gradient dx = g W^T,
 // weight gradient dW = x^T g. Shapes: the EGNN's edge and node layers (2000 or 500 rows, 64 -> 64)
-// and the field MLP of field discovery (500 rows, 128 -> 128).
+// and the field MLP of field discovery (500 rows, 128 -> 128). Then the whole tape op
+// `linear(x, W, b, silu)` (forward, and forward + backward with the input, weight and bias
+// gradients: the three products plus the bias, the activation and its derivative).
 // Usage: bench_matmul [threads]
 #include <Eigen/Core>
 #include <cstdio>
@@ -11,7 +13,9 @@
 
 #include "autodiff/arena.hpp"
 #include "autodiff/kernels/matmul.hpp"
+#include "autodiff/ops.hpp"
 #include "autodiff/parallel.hpp"
+#include "autodiff/tape.hpp"
 #include "benchmarks/timing.hpp"
 
 using namespace dg;
@@ -50,6 +54,16 @@ int main(int argc, char** argv) {
     report("weight_grad", s.R, s.I, s.O, threads, ours([&] {
       kernels::matmul(dW.data(), x.data(), g.data(), s.I, s.O, s.R, true, false, false, &scratch);
     }));
+    Parameter<float> xp(Tensor<float>(Shape{s.R, s.I})), Wp(Tensor<float>(Shape{s.I, s.O})), bp(Shape{s.O});
+    Tensor<float> seed(Shape{s.R, s.O});
+    std::copy(x.data(), x.data() + x.size(), xp.value.data());
+    std::copy(W.data(), W.data() + W.size(), Wp.value.data());
+    std::copy(g.data(), g.data() + g.size(), seed.data());
+    Tape<float> tape;
+    auto linear_op = [&] { tape.reset(); return linear(tape.param(xp), tape.param(Wp), tape.param(bp), Act::Silu); };
+    report("linear_silu_forward", s.R, s.I, s.O, threads, bench::time_repeats(300, 20, linear_op));
+    report("linear_silu_forward_backward", s.R, s.I, s.O, threads,
+           bench::time_repeats(300, 20, [&] { tape.backward(linear_op(), seed); }));
     report("eigen_forward", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { y.noalias() = x * W; }));
     report("eigen_input_grad", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { dx.noalias() = g * W.transpose(); }));
     report("eigen_weight_grad", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { dW.noalias() = x.transpose() * g; }));

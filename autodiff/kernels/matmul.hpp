@@ -20,21 +20,32 @@
 
 namespace dg::kernels {
 
-inline constexpr index_t kMatmulMaxBlocks = 8;     // pieces per product: enough for 8 threads
-inline constexpr index_t kMatmulMinRowBlock = 64;  // fewer rows make Eigen repack b too often
-inline constexpr index_t kMatmulMinSlice = 128;    // shortest slice of k worth a partial product
+inline constexpr index_t kMatmulMaxBlocks = 8;      // pieces per product: enough for 8 threads
+inline constexpr index_t kMatmulMinRowBlock = 64;   // fewer rows make Eigen repack b too often
+inline constexpr index_t kRowKernelMinBlock = 32;   // the row kernel packs nothing: smaller blocks cost little
+inline constexpr index_t kMatmulMinSlice = 128;     // shortest slice of k worth a partial product
 inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
 
-// Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64.
-inline index_t matmul_row_block(index_t m) {
+// True when the product of these shapes runs on the AVX-512 row kernel of gemm_rows.hpp: float,
+// a multiple of 16 output columns, b not transposed, or transposed into scratch when small.
+template <class T>
+bool matmul_uses_row_kernel(index_t n, index_t k, bool tb, bool has_scratch) {
+  return std::is_same_v<T, float> && gemm_rows_applies(n) && (!tb || (has_scratch && n * k <= kMatmulMaxTransposed));
+}
+
+// Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64 (32 on the
+// row kernel).
+inline index_t matmul_row_block(index_t m, bool row_kernel = false) {
   const index_t per_block = (m + kMatmulMaxBlocks - 1) / kMatmulMaxBlocks;
-  return std::max(kMatmulMinRowBlock, (per_block + 15) / 16 * 16);
+  return std::max(row_kernel ? kRowKernelMinBlock : kMatmulMinRowBlock, (per_block + 15) / 16 * 16);
 }
 
 // Length of the slices of k when the product is split along k, or 0 when it is not: only for
-// outputs of at most two row blocks and k of at least two slices.
-inline index_t matmul_k_slice(index_t m, index_t k) {
-  if (m > 2 * kMatmulMinRowBlock || k < 2 * kMatmulMinSlice) return 0;
+// outputs too short to share out by rows (at most two Eigen row blocks, or one row-kernel block:
+// the row kernel runs a full-length k faster than slices plus their sum), and k of at least two
+// slices.
+inline index_t matmul_k_slice(index_t m, index_t k, bool row_kernel = false) {
+  if (m > (row_kernel ? kRowKernelMinBlock : 2 * kMatmulMinRowBlock) || k < 2 * kMatmulMinSlice) return 0;
   const index_t per_slice = (k + kMatmulMaxBlocks - 1) / kMatmulMaxBlocks;
   return std::max(kMatmulMinSlice, (per_slice + 15) / 16 * 16);
 }
@@ -76,7 +87,8 @@ void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool 
     return;
   }
   const index_t work = m * n * k;
-  const index_t slice = scratch && work >= kParallelWork ? matmul_k_slice(m, k) : 0;
+  const bool row_kernel = matmul_uses_row_kernel<T>(n, k, tb, scratch != nullptr);
+  const index_t slice = scratch && work >= kParallelWork ? matmul_k_slice(m, k, row_kernel) : 0;
   if (slice > 0) {
     const index_t slices = chunk_count(k, slice);
     T* partial = scratch->allocate_array<T>(static_cast<std::size_t>(slices * m * n));  // (slices, m, n)
@@ -94,17 +106,17 @@ void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool 
   }
   if constexpr (std::is_same_v<T, float>) {
     // a b^T with b small (a weight): transposed once into scratch for the row kernel.
-    if (!ta && tb && scratch && gemm_rows_applies(n) && n * k <= kMatmulMaxTransposed) {
+    if (tb && row_kernel) {
       T* bt = scratch->allocate_array<T>(static_cast<std::size_t>(k * n));  // (k, n)
       parallel_for(k, n * k, [&](index_t lo, index_t hi) {  // rows [lo, hi) of b^T
         for (index_t c = lo; c < hi; ++c)
           for (index_t r = 0; r < n; ++r) bt[c * n + r] = b[r * k + c];
       });
-      matmul(y, a, bt, m, n, k, false, false, accumulate, scratch);
+      matmul(y, a, bt, m, n, k, ta, false, accumulate, scratch);
       return;
     }
   }
-  const index_t rows = matmul_row_block(m);
+  const index_t rows = matmul_row_block(m, row_kernel);
   if (m <= rows || work < kParallelWork) {
     matmul_piece(y, a, b, m, n, k, ta, tb, accumulate, 0, m, 0, k);
     return;
