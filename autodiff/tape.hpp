@@ -119,7 +119,8 @@ class Tape {
 
   // ---- gradients ----------------------------------------------------------------------
   // Seeds d y / d y = 1 (y must have one element) and accumulates gradients into every node
-  // that needs one: parameters (p.grad +=), variables (readable with Var::grad()).
+  // that needs one: parameters (p.grad +=), variables (readable with Var::grad()). The buffers
+  // of intermediate nodes are reused during the sweep: their grad() is null afterwards.
   void backward(Var<T> y);
   void backward(Var<T> y, const Tensor<T>& seed);  // vector-Jacobian product with `seed`
   // d y / d xs[k] as new nodes. With create_graph the backward pass is recorded, so the result
