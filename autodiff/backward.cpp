@@ -71,18 +71,25 @@ void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, Node<
   }
 }
 
-// gz = g act'(z) of a fused node (linear, pair_linear) in a fresh arena buffer, or g itself for
-// the identity; z is the saved pre-activation, or the output for relu, tanh and sigmoid.
+// gz = g act'(z) of a fused node (linear, pair_linear) in a fresh scratch buffer, or g itself for
+// the identity. act'(z) is kept by the forward (node.saved) for silu, softplus and sin; relu, tanh
+// and sigmoid are differentiated from the output.
 template <class T>
-const T* preactivation_grad(const Node<T>& n, Arena& arena) {
+const T* preactivation_grad(const Node<T>& n, Arena& scratch) {
   const Op op = act_op(static_cast<Act>(n.i0));
   if (op == Op::Count) return n.grad;
   const index_t N = n.shape.numel();
-  T* gz = arena.allocate_array<T>(static_cast<std::size_t>(N));  // (n.shape)
-  const T* z = n.saved ? n.saved : n.value;
+  T* gz = scratch.allocate_array<T>(static_cast<std::size_t>(N));  // (n.shape)
+  if (n.saved) {
+    const T* derivative = n.saved;
+    parallel_for(N, N, [&](index_t lo, index_t hi) {
+      for (index_t k = lo; k < hi; ++k) gz[k] = n.grad[k] * derivative[k];
+    });
+    return gz;
+  }
   kernels::dispatch_unary(op, [&]<Op o>() {
     parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-      kernels::unary_backward_range<o>(gz + lo, n.grad + lo, z + lo, n.value + lo, hi - lo, T(0), T(0), true);
+      kernels::unary_backward_range<o>(gz + lo, n.grad + lo, n.value + lo, n.value + lo, hi - lo, T(0), T(0), true);
     });
   });
   return gz;

@@ -1,7 +1,8 @@
 // Forward of the fused op `linear`: y = act(x W + b) in one node. The product goes through the
 // matmul kernel; bias and activation are applied in one pass over each block of output rows.
-// The pre-activation z = x W + b is kept (node.saved) when the activation's derivative needs it
-// (silu, softplus, sin); tanh, sigmoid and relu are differentiated from y alone.
+// When the activation's derivative needs the pre-activation z = x W + b (silu, softplus, sin),
+// the node keeps act'(z) (node.saved), computed here with the activation; tanh, sigmoid and relu
+// are differentiated from y alone.
 #include <cstring>
 
 #include "autodiff/kernels/matmul.hpp"
@@ -23,9 +24,10 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   Var<T> y = b.tape ? t.make_node(Op::Linear, Shape{R, O}, {x, W, b}) : t.make_node(Op::Linear, Shape{R, O}, {x, W});
   Node<T>& n = t.node(y.id);
   n.i0 = static_cast<index_t>(act);
-  const bool keep_z = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
-  T* z = keep_z ? t.arena().template allocate_array<T>(static_cast<std::size_t>(R * O)) : n.value;  // (R, O)
-  n.saved = keep_z ? z : nullptr;
+  const bool keep_derivative = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
+  // (R, O) z, then act'(z) when kept
+  T* z = keep_derivative ? t.arena().template allocate_array<T>(static_cast<std::size_t>(R * O)) : n.value;
+  n.saved = keep_derivative ? z : nullptr;
   T* out = n.value;
   const T* bias = b.tape ? b.data() : nullptr;
   const Op op = act_op(act);
@@ -35,7 +37,8 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
     if (bias)
       for (index_t r = lo; r < hi; ++r)
         for (index_t c = 0; c < O; ++c) z[r * O + c] += bias[c];
-    if (op != Op::Count)
+    if (keep_derivative) kernels::activation_and_derivative(act, out + lo * O, z + lo * O, (hi - lo) * O);
+    else if (op != Op::Count)
       kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * O, z + lo * O, (hi - lo) * O, T(0), T(0)); });
   };
   const bool row_kernel = kernels::matmul_uses_row_kernel<T>(O, I, false, true);

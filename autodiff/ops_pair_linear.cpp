@@ -4,7 +4,8 @@
 // h, so per pair only two gathered rows and the short product a[e] W (A inputs) remain, done in
 // one pass over the output. Unfused, the same layer is two gathers, one product of inner size A,
 // two additions and an activation: six passes over (E, H) and as many in the backward.
-// The pre-activation is kept (node.saved) when the activation's derivative needs it.
+// When the activation's derivative needs the pre-activation z (silu, softplus, sin), the node
+// keeps act'(z) (node.saved), computed here with the activation.
 #include <cstring>
 
 #include "autodiff/kernels/unary_vector.hpp"
@@ -52,9 +53,10 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
   }
   n.index = index;
   n.n_index = E;
-  const bool keep_z = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
-  T* z = keep_z ? t.arena().template allocate_array<T>(static_cast<std::size_t>(E * H)) : n.value;  // (E, H)
-  n.saved = keep_z ? z : nullptr;
+  const bool keep_derivative = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
+  // (E, H) z, then act'(z) when kept
+  T* z = keep_derivative ? t.arena().template allocate_array<T>(static_cast<std::size_t>(E * H)) : n.value;
+  n.saved = keep_derivative ? z : nullptr;
   T* out = n.value;  // (E, H)
   const T* pv = p.data();                       // (Np, H)
   const T* qv = q.data();                       // (Nq, H)
@@ -73,7 +75,8 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
         for (index_t c = 0; c < H; ++c) ze[c] += ak * wk[c];
       }
     }
-    if (op != Op::Count)
+    if (keep_derivative) kernels::activation_and_derivative(act, out + lo * H, z + lo * H, (hi - lo) * H);
+    else if (op != Op::Count)
       kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * H, z + lo * H, (hi - lo) * H, T(0), T(0)); });
   });
   t.finish(y);

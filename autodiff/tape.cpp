@@ -15,7 +15,6 @@
 
 namespace dg {
 
-
 template <class T>
 Tape<T>::Tape() : check_finite_(DYNAGRAD_CHECK_FINITE_DEFAULT != 0) {
   nodes_.reserve(1024);

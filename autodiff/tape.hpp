@@ -86,7 +86,7 @@ struct Node {
   index_t i0 = 0, i1 = 0, i2 = 0;
   const std::int32_t* index = nullptr;  // (n_index) for gather / scatter
   index_t n_index = 0;
-  T* saved = nullptr;  // (shape) a tensor the backward needs besides the value (linear: x W + b)
+  T* saved = nullptr;  // (shape) a tensor the backward needs besides the value (linear: act'(x W + b))
 };
 
 enum NodeFlag : std::uint8_t {

@@ -32,6 +32,44 @@ void unary_forward_range(T* y, const T* x, index_t n, T a0, T a1) {
     for (index_t i = 0; i < n; ++i) y[i] = unary_value<op>(x[i], a0, a1);
 }
 
+// y[0, n) = f(z[0, n)) and, in place of z, f'(z), for the activations whose derivative needs
+// the pre-activation (silu, softplus, sin; act_needs_preactivation). The fused ops keep f'(z)
+// instead of z, so their backward is the product g f'(z), and silu's sigmoid is evaluated once,
+// in the forward.
+template <Op op, class T>
+void unary_forward_and_derivative(T* y, T* z, index_t n) {
+  static_assert(op == Op::Silu || op == Op::Softplus || op == Op::Sin, "only for activations differentiated from z");
+  using A = Eigen::Array<T, Eigen::Dynamic, 1>;
+  constexpr index_t kPiece = 256;
+  alignas(64) T s_buf[kPiece];
+  for (index_t lo = 0; lo < n; lo += kPiece) {
+    const index_t len = std::min(kPiece, n - lo);
+    Eigen::Map<A> Z(z + lo, len), Y(y + lo, len), S(s_buf, len);
+    if constexpr (op == Op::Silu) {  // y = z s, f' = s (1 + z (1 - s)), s = sigmoid(z)
+      S = Z.logistic();
+      Y = Z * S;
+      Z = S * (T(1) + Z * (T(1) - S));
+    } else if constexpr (op == Op::Softplus) {  // f' = sigmoid(z)
+      Y = Z.max(T(0)) + (-Z.abs()).exp().log1p();
+      Z = Z.logistic();
+    } else if constexpr (op == Op::Sin) {  // f' = cos(z)
+      Y = Z.sin();
+      Z = Z.cos();
+    }
+  }
+}
+
+// The same for an activation given at run time; false (nothing done) for the others.
+template <class T>
+bool activation_and_derivative(Act act, T* y, T* z, index_t n) {
+  switch (act) {
+    case Act::Silu: unary_forward_and_derivative<Op::Silu>(y, z, n); return true;
+    case Act::Softplus: unary_forward_and_derivative<Op::Softplus>(y, z, n); return true;
+    case Act::Sin: unary_forward_and_derivative<Op::Sin>(y, z, n); return true;
+    default: return false;
+  }
+}
+
 // gx[0, n) += g * f'(x, y), or = when `overwrite` (the first gradient written into gx).
 template <Op op, class T>
 void unary_backward_range(T* gx, const T* g, const T* x, const T* y, index_t n, T a0, T a1, bool overwrite) {
