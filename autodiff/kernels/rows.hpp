@@ -14,11 +14,21 @@
 
 namespace dg::kernels {
 
+// dst[0, width) = src[0, width): a plain loop for short rows (a call to memcpy per row of one to a
+// few elements costs more than the copy), memcpy for long ones.
+template <class T>
+inline void copy_row(T* dst, const T* src, index_t width) {
+  if (width < 16)
+    for (index_t c = 0; c < width; ++c) dst[c] = src[c];
+  else
+    std::memcpy(dst, src, sizeof(T) * static_cast<std::size_t>(width));
+}
+
 // y (E, C) = x[index[e]] (R, C).
 template <class T>
 void gather_rows(T* y, const T* x, const std::int32_t* index, index_t E, index_t C) {
   parallel_for(E, E * C, [&](index_t lo, index_t hi) {
-    for (index_t e = lo; e < hi; ++e) std::memcpy(y + e * C, x + index[e] * C, sizeof(T) * static_cast<std::size_t>(C));
+    for (index_t e = lo; e < hi; ++e) copy_row(y + e * C, x + index[e] * C, C);
   });
 }
 
@@ -72,7 +82,7 @@ void scatter_add_rows(T* y, const T* x, const std::int32_t* index, index_t E, in
 template <class T>
 void copy_block(T* dst, index_t dst_stride, const T* src, index_t src_stride, index_t rows, index_t width) {
   parallel_for(rows, rows * width, [&](index_t lo, index_t hi) {
-    for (index_t r = lo; r < hi; ++r) std::memcpy(dst + r * dst_stride, src + r * src_stride, sizeof(T) * static_cast<std::size_t>(width));
+    for (index_t r = lo; r < hi; ++r) copy_row(dst + r * dst_stride, src + r * src_stride, width);
   });
 }
 

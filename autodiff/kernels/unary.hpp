@@ -31,7 +31,7 @@ inline T unary_value(T x, T a0, T a1) {
   else if constexpr (op == Op::Softplus) return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::abs(x)));
   else if constexpr (op == Op::Sin) return std::sin(x);
   else if constexpr (op == Op::Cos) return std::cos(x);
-  else if constexpr (op == Op::Pow) return std::pow(x, a0);
+  else if constexpr (op == Op::Pow) return a0 == T(-1) ? T(1) / x : a0 == T(2) ? x * x : std::pow(x, a0);
   else if constexpr (op == Op::Clamp) return x < a0 ? a0 : (x > a1 ? a1 : x);
   else if constexpr (op == Op::Scale) return a0 * x;
   else if constexpr (op == Op::AddScalar) return x + a0;
@@ -58,7 +58,7 @@ inline T unary_derivative(T x, T y, T a0, T a1) {
   } else if constexpr (op == Op::Softplus) return stable_sigmoid(x);
   else if constexpr (op == Op::Sin) return std::cos(x);
   else if constexpr (op == Op::Cos) return -std::sin(x);
-  else if constexpr (op == Op::Pow) return a0 * std::pow(x, a0 - T(1));
+  else if constexpr (op == Op::Pow) return a0 == T(-1) ? T(-1) / (x * x) : a0 == T(2) ? T(2) * x : a0 * std::pow(x, a0 - T(1));
   else if constexpr (op == Op::Clamp) return (x > a0 && x < a1) ? T(1) : T(0);
   else if constexpr (op == Op::Scale) return a0;
   else if constexpr (op == Op::AddScalar) return T(1);

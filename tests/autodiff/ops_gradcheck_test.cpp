@@ -52,6 +52,8 @@ TEST_CASE_TEMPLATE("unary ops match finite differences", T, float, double) {
     gradcheck<T>("pow 2.5", [](auto&, auto& x) { return pow(x[0], 2.5); }, {positive});
     gradcheck<T>("pow -1.5", [](auto&, auto& x) { return pow(x[0], -1.5); }, {positive});
     gradcheck<T>("pow 3 (negative base)", [](auto&, auto& x) { return pow(x[0], 3.0); }, {any});
+    gradcheck<T>("pow -1 (the reciprocal path)", [](auto&, auto& x) { return pow(x[0], -1.0); }, {positive});
+    gradcheck<T>("pow 2 (the square path)", [](auto&, auto& x) { return pow(x[0], 2.0); }, {any});
     gradcheck<T>("clamp", [](auto&, auto& x) { return clamp(x[0], -0.5, 0.7); }, {InputSpec{s, -1.5, 1.5, away_from({-0.5, 0.7})}});
     gradcheck<T>("scale", [](auto&, auto& x) { return scale(x[0], -2.5); }, {any});
     gradcheck<T>("add_scalar", [](auto&, auto& x) { return add_scalar(x[0], 0.75); }, {any});
