@@ -38,6 +38,18 @@ void claim_zeroed(Node<T>& x) {
 // target.grad (+)= g * d(a, b, y), summed onto target's (possibly broadcast) shape.
 template <class T, class D>
 void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, Node<T>& target, Arena& arena, D d) {
+  if (a.shape == n.shape && b.shape == n.shape) {  // no broadcast: one flat loop
+    const index_t N = n.shape.numel();
+    T* gx = target.grad;
+    const bool overwrite = claim(target);
+    parallel_for(N, N, [&](index_t lo, index_t hi) {
+      if (overwrite)
+        for (index_t i = lo; i < hi; ++i) gx[i] = n.grad[i] * d(a.value[i], b.value[i], n.value[i]);
+      else
+        for (index_t i = lo; i < hi; ++i) gx[i] += n.grad[i] * d(a.value[i], b.value[i], n.value[i]);
+    });
+    return;
+  }
   const kernels::BroadcastGrid grid(n.shape);
   const kernels::OperandStrides A(a.shape, n.shape), B(b.shape, n.shape);
   const T* g = n.grad;

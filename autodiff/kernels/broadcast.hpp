@@ -29,7 +29,8 @@ struct OperandStrides {
     s1 = (x1 == 1 && out.from_right(1) != 1) ? 0 : x2;
     s0 = (x0 == 1 && out.from_right(2) != 1) ? 0 : x1 * x2;
   }
-  index_t row_offset(index_t r, index_t d1) const { return (r / d1) * s0 + (r % d1) * s1; }
+  // r < d1 always holds for outputs of rank 2 or less: no division there.
+  index_t row_offset(index_t r, index_t d1) const { return r < d1 ? r * s1 : (r / d1) * s0 + (r % d1) * s1; }
 };
 
 // y = f(a, b) over the broadcast grid of y's shape.
