@@ -13,7 +13,7 @@
 using namespace dg;
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
+  const int threads = bench::int_argument(argc, argv, 1, 1, 1, "bench_autodiff [threads >= 1]");
   set_num_threads(threads);
   std::mt19937_64 rng(0);
   std::normal_distribution<float> n01;

@@ -39,8 +39,9 @@ double process_cpu_seconds() {
 
 int main(int argc, char** argv) {
   std::vector<int> thread_counts = {1, 2};
-  if (argc > 1) thread_counts = {std::atoi(argv[1])};
-  const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  const char* usage = "bench_datasets [threads >= 1 [repeats >= 1]]";
+  if (argc > 1) thread_counts = {bench::int_argument(argc, argv, 1, 1, 1, usage)};
+  const int repeats = bench::int_argument(argc, argv, 2, 5, 1, usage);
 
   std::string tmpl = (std::filesystem::temp_directory_path() / "dg_bench_datasets_XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) {

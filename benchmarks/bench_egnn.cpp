@@ -67,7 +67,7 @@ Flops egnn_step_flops(double N, double E, double F, double A, int layers, bool w
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
+  const int threads = bench::int_argument(argc, argv, 1, 1, 1, "bench_egnn [threads >= 1]");
   set_num_threads(threads);
   const index_t B = 100, M = 5, N = B * M, d = 3;
   const GraphBatch g = fully_connected(B, M);

@@ -25,9 +25,10 @@ using namespace dg;
 using namespace dg::field_discovery;
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
+  const char* usage = "bench_inference [threads >= 1 [checkpoint.npz [substeps >= 1]]]";
+  const int threads = bench::int_argument(argc, argv, 1, 1, 1, usage);
   const std::string checkpoint = argc > 2 ? argv[2] : "";
-  const int substeps = argc > 3 ? std::atoi(argv[3]) : 10;
+  const int substeps = bench::int_argument(argc, argv, 3, 10, 1, usage);
   set_num_threads(threads);
   const index_t M = 5, d = 2;
   const double frame_dt = 0.1;  // the electrostatic set's frame interval

@@ -69,7 +69,7 @@ void time_steps(const char* label, const Scheme& scheme, Force force, index_t n,
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
+  const int threads = bench::int_argument(argc, argv, 1, 1, 1, "bench_integrators [threads >= 1]");
   set_num_threads(threads);
 
   // (a) velocity Verlet: overhead alone, then with gravity.

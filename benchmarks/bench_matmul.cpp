@@ -33,11 +33,7 @@ void report(const char* what, index_t R, index_t I, index_t O, int threads, cons
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
-  if (threads < 1) {
-    std::fprintf(stderr, "usage: bench_matmul [threads >= 1]\n");
-    return 2;
-  }
+  const int threads = bench::int_argument(argc, argv, 1, 1, 1, "bench_matmul [threads >= 1]");
   set_num_threads(threads);
   struct Shape3 { index_t R, I, O; };
   for (const Shape3 s : {Shape3{2000, 64, 64}, Shape3{500, 64, 64}, Shape3{500, 128, 128}}) {

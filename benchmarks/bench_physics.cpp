@@ -93,7 +93,7 @@ void bench_lennard_jones(index_t n, int threads, long steps, int repeats) {
 
 int main(int argc, char** argv) {
   std::vector<int> thread_counts = {1, 2};
-  if (argc > 1) thread_counts = {std::atoi(argv[1])};
+  if (argc > 1) thread_counts = {bench::int_argument(argc, argv, 1, 1, 1, "bench_physics [threads >= 1]")};
   for (int threads : thread_counts) {
     bench_gravity(5, threads, 2000000, 7);
     bench_gravity(100, threads, 20000, 7);
