@@ -24,8 +24,9 @@ namespace {
 
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-void report(const char* what, index_t R, index_t I, index_t O, int threads, const bench::Timing& t) {
-  const double gflop = 2.0 * double(R) * double(I) * double(O) * 1e-9;
+// `products`: how many R x I x O products the timed work holds (3 for a forward and backward).
+void report(const char* what, index_t R, index_t I, index_t O, int threads, const bench::Timing& t, int products = 1) {
+  const double gflop = 2.0 * double(products) * double(R) * double(I) * double(O) * 1e-9;
   std::printf("%s_%ldx%ldx%ld threads=%d min=%.2f median=%.2f unit=us gflop=%.5f gflops_at_min=%.1f\n", what, long(R),
               long(I), long(O), threads, 1e6 * t.min_s, 1e6 * t.median_s, gflop, gflop / t.min_s);
 }
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
     auto linear_op = [&] { tape.reset(); return linear(tape.param(xp), tape.param(Wp), tape.param(bp), Act::Silu); };
     report("linear_silu_forward", s.R, s.I, s.O, threads, bench::time_repeats(300, 20, linear_op));
     report("linear_silu_forward_backward", s.R, s.I, s.O, threads,
-           bench::time_repeats(300, 20, [&] { tape.backward(linear_op(), seed); }));
+           bench::time_repeats(300, 20, [&] { tape.backward(linear_op(), seed); }), 3);
     report("eigen_forward", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { y.noalias() = x * W; }));
     report("eigen_input_grad", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { dx.noalias() = g * W.transpose(); }));
     report("eigen_weight_grad", s.R, s.I, s.O, 1, bench::time_repeats(300, 20, [&] { dW.noalias() = x.transpose() * g; }));
