@@ -5,9 +5,9 @@
 //  - when the output has too few rows to share out and the inner dimension is long (a weight
 //    gradient x^T g over thousands of rows), fixed slices of k, each giving a partial product in
 //    `scratch`, then summed in slice order.
-// Each piece is one Eigen product, or, for float products a b and a^T b with a multiple of 16
-// columns, the AVX-512 row kernel of gemm_rows.hpp where it is compiled (a b^T too: b^T is first
-// transposed into scratch).
+// Each piece is one Eigen product, or, for float products a b and a^T b with at least 16 columns,
+// the AVX-512 row kernel of gemm_rows.hpp where it is compiled (a b^T too: b^T is first transposed
+// into scratch; and a^T b with under 16 columns but at least 16 rows, as (b^T a)^T).
 #pragma once
 
 #include <Eigen/Core>
@@ -25,9 +25,10 @@ inline constexpr index_t kMatmulMinRowBlock = 64;   // fewer rows make Eigen rep
 inline constexpr index_t kRowKernelMinBlock = 32;   // the row kernel packs nothing: smaller blocks cost little
 inline constexpr index_t kMatmulMinSlice = 128;     // shortest slice of k worth a partial product
 inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
+inline constexpr index_t kMatmulMaxSmallTransposed = 1 << 22;  // largest narrow a^T b done as (b^T a)^T
 
 // True when the product of these shapes runs on the AVX-512 row kernel of gemm_rows.hpp: float,
-// a multiple of 16 output columns, b not transposed, or transposed into scratch when small.
+// at least 16 output columns, b not transposed, or transposed into scratch when small.
 template <class T>
 bool matmul_uses_row_kernel(index_t n, index_t k, bool tb, bool has_scratch) {
   return std::is_same_v<T, float> && gemm_rows_applies(n) && (!tb || (has_scratch && n * k <= kMatmulMaxTransposed));
@@ -87,6 +88,18 @@ void matmul(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool 
     return;
   }
   const index_t work = m * n * k;
+  if constexpr (std::is_same_v<T, float>) {
+    // a^T b with fewer than 16 output columns (the weight gradient of an output layer) and at
+    // least 16 rows: its transpose b^T a (n rows of m columns) on the row kernel, one thread
+    // (the product is small), then transposed back.
+    if (ta && !tb && n < 16 && gemm_rows_applies(m) && scratch && work <= kMatmulMaxSmallTransposed) {
+      T* yt = scratch->allocate_array<T>(static_cast<std::size_t>(n * m));  // (n, m)
+      gemm_rows(yt, b, 1, n, a, m, k, false, n);
+      for (index_t i = 0; i < m; ++i)
+        for (index_t c = 0; c < n; ++c) y[i * n + c] = (accumulate ? y[i * n + c] : T(0)) + yt[c * m + i];
+      return;
+    }
+  }
   const bool row_kernel = matmul_uses_row_kernel<T>(n, k, tb, scratch != nullptr);
   const index_t slice = scratch && work >= kParallelWork ? matmul_k_slice(m, k, row_kernel) : 0;
   if (slice > 0) {
