@@ -30,16 +30,13 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   n.saved = keep_derivative ? z : nullptr;
   T* out = n.value;
   const T* bias = b.tape ? b.data() : nullptr;
-  const Op op = act_op(act);
   // Blocks of rows: product, then bias and activation while the block is in cache.
   auto block = [&](index_t lo, index_t hi) {
     kernels::matmul_piece(z + lo * O, x.data(), W.data(), R, O, I, false, false, false, lo, hi, 0, I);
     if (bias)
       for (index_t r = lo; r < hi; ++r)
         for (index_t c = 0; c < O; ++c) z[r * O + c] += bias[c];
-    if (keep_derivative) kernels::activation_and_derivative(act, out + lo * O, z + lo * O, (hi - lo) * O);
-    else if (op != Op::Count)
-      kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * O, z + lo * O, (hi - lo) * O, T(0), T(0)); });
+    kernels::apply_activation(act, keep_derivative, out + lo * O, z + lo * O, (hi - lo) * O);
   };
   const bool row_kernel = kernels::matmul_uses_row_kernel<T>(O, I, false, true);
   parallel_chunks(R, kernels::matmul_row_block(R, row_kernel), R * I * O, [&](index_t, index_t lo, index_t hi) { block(lo, hi); });

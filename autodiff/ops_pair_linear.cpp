@@ -62,7 +62,6 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
   const T* qv = q.data();                       // (Nq, H)
   const T* av = A > 0 ? a.data() : nullptr;     // (E, A)
   const T* wv = A > 0 ? W.data() : nullptr;     // (A, H)
-  const Op op = act_op(act);
   parallel_chunks(E, kPairBlock, E * H * (2 + A + 8), [&](index_t, index_t lo, index_t hi) {
     for (index_t e = lo; e < hi; ++e) {
       T* ze = z + e * H;
@@ -75,9 +74,7 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
         for (index_t c = 0; c < H; ++c) ze[c] += ak * wk[c];
       }
     }
-    if (keep_derivative) kernels::activation_and_derivative(act, out + lo * H, z + lo * H, (hi - lo) * H);
-    else if (op != Op::Count)
-      kernels::dispatch_unary(op, [&]<Op o>() { kernels::unary_forward_range<o>(out + lo * H, z + lo * H, (hi - lo) * H, T(0), T(0)); });
+    kernels::apply_activation(act, keep_derivative, out + lo * H, z + lo * H, (hi - lo) * H);
   });
   t.finish(y);
   return y;

@@ -59,15 +59,21 @@ void unary_forward_and_derivative(T* y, T* z, index_t n) {
   }
 }
 
-// The same for an activation given at run time; false (nothing done) for the others.
+// The activation step of the fused ops (linear, pair_linear): y[0, n) = act(z[0, n)), and with
+// `keep_derivative` (only for act_needs_preactivation) z overwritten by act'(z). The identity
+// does nothing (y is z there).
 template <class T>
-bool activation_and_derivative(Act act, T* y, T* z, index_t n) {
-  switch (act) {
-    case Act::Silu: unary_forward_and_derivative<Op::Silu>(y, z, n); return true;
-    case Act::Softplus: unary_forward_and_derivative<Op::Softplus>(y, z, n); return true;
-    case Act::Sin: unary_forward_and_derivative<Op::Sin>(y, z, n); return true;
-    default: return false;
+void apply_activation(Act act, bool keep_derivative, T* y, T* z, index_t n) {
+  if (keep_derivative) {
+    switch (act) {
+      case Act::Silu: unary_forward_and_derivative<Op::Silu>(y, z, n); return;
+      case Act::Softplus: unary_forward_and_derivative<Op::Softplus>(y, z, n); return;
+      case Act::Sin: unary_forward_and_derivative<Op::Sin>(y, z, n); return;
+      default: break;
+    }
   }
+  const Op op = act_op(act);
+  if (op != Op::Count) dispatch_unary(op, [&]<Op o>() { unary_forward_range<o>(y, z, n, T(0), T(0)); });
 }
 
 // gx[0, n) += g * f'(x, y), or = when `overwrite` (the first gradient written into gx).
