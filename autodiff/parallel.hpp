@@ -60,10 +60,18 @@ void parallel_chunks(index_t n, index_t grain, index_t work, Body&& body) {
   for (index_t c = 0; c < chunks; ++c) body(c, c * grain, std::min(n, (c + 1) * grain));
 }
 
-// Same as parallel_chunks for loops whose items are independent (elementwise): one chunk per
-// thread-sized piece; any split gives the same bits, so only the work decides.
+// Same as parallel_chunks for loops whose items are independent (elementwise), in 64 pieces
+// when the work is worth threads, else in one call body(0, n) (a small op then pays for one
+// loop, not 64). The choice depends on the work alone, never on the thread count, so a body
+// whose pieces round differently from the whole (vectorised ranges with a scalar tail) still
+// gives the same bits with any number of threads.
 template <class Body>
 void parallel_for(index_t n, index_t work, Body&& body) {
+  if (n <= 0) return;
+  if (work < kParallelWork) {
+    body(index_t{0}, n);
+    return;
+  }
   const index_t grain = std::max<index_t>(1, (n + 63) / 64);
   parallel_chunks(n, grain, work, [&](index_t, index_t b, index_t e) { body(b, e); });
 }
