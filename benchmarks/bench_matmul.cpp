@@ -2,7 +2,8 @@
 // k slices, the AVX-512 row kernel where compiled) and through one plain Eigen product of the same
 // shape (the reference, single-threaded), on hot data: forward y = x W, input gradient dx = g W^T,
 // weight gradient dW = x^T g. Shapes: the EGNN's edge and node layers (2000 or 500 rows, 64 -> 64)
-// and the field MLP of field discovery (500 rows, 128 -> 128). Then the whole tape op
+// the field MLP of field discovery (500 rows, 128 -> 128) and the hidden layer of bench_autodiff's MLP
+// (4096 rows, 128 -> 128). Then the whole tape op
 // `linear(x, W, b, silu)` (forward, and forward + backward with the input, weight and bias
 // gradients: the three products plus the bias, the activation and its derivative).
 // Usage: bench_matmul [threads]
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
   const int threads = bench::int_argument(argc, argv, 1, 1, 1, "bench_matmul [threads >= 1]");
   set_num_threads(threads);
   struct Shape3 { index_t R, I, O; };
-  for (const Shape3 s : {Shape3{2000, 64, 64}, Shape3{500, 64, 64}, Shape3{500, 128, 128}}) {
+  for (const Shape3 s : {Shape3{2000, 64, 64}, Shape3{500, 64, 64}, Shape3{500, 128, 128}, Shape3{4096, 128, 128}}) {
     const RowMatrix x = RowMatrix::Random(s.R, s.I), W = RowMatrix::Random(s.I, s.O), g = RowMatrix::Random(s.R, s.O);
     RowMatrix y(s.R, s.O), dx(s.R, s.I), dW(s.I, s.O);
     Arena scratch;
