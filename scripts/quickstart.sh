@@ -19,7 +19,7 @@ fi
 ninja -C build
 
 if [ "$what" = demo ]; then
-  # The main job: learns the unseen field of the electrostatic set (about 4 minutes on 2 cores).
+  # The main job: learns the unseen field of the electrostatic set (2.5-6 minutes on 2 cores, by CPU).
   exec ./build/examples/field_discovery --out out/field_discovery
 else
   # Two test programs run at once: OpenMP threads sleep instead of spinning when idle, so that
