@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
-# Installs dynagrad into a temporary prefix and builds a user program against it with
+# Installs dynagrad into a temporary place and builds a user program against it with
 # `pkg-config --cflags --libs dynagrad`, as a user of the static library would.
+# Usage: check_install.sh [BUILD_DIR]
+#   without BUILD_DIR: configures and builds the library alone (no tests, examples or benchmarks)
+#                      in a temporary directory and installs it into a temporary prefix;
+#   with BUILD_DIR:    installs that existing build (as `meson install` would, into its own prefix)
+#                      under a temporary DESTDIR and moves the prefix line of the installed
+#                      dynagrad.pc there. CI does this with the quick start's build, which saves
+#                      building the library a second time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-meson setup "$tmp/build" --prefix="$tmp/prefix" -Dtests=false -Dexamples=false -Dbenchmarks=false >/dev/null
-ninja -C "$tmp/build" >/dev/null
-meson install -C "$tmp/build" >/dev/null
+if (($# == 0)); then
+  meson setup "$tmp/build" --prefix="$tmp/prefix" -Dtests=false -Dexamples=false -Dbenchmarks=false >/dev/null
+  ninja -C "$tmp/build" >/dev/null
+  meson install -C "$tmp/build" >/dev/null
+  root="$tmp/prefix"
+else
+  [ -f "$1/build.ninja" ] || { echo "check_install.sh: $1 is not a configured build directory" >&2; exit 2; }
+  meson install -C "$1" --destdir "$tmp/dest" >/dev/null
+  root="$tmp/dest"
+fi
+pc=$(find "$root" -name dynagrad.pc | head -n 1)
+[ -n "$pc" ] || { echo "check_install.sh: no dynagrad.pc was installed under $root" >&2; exit 1; }
+if (($# > 0)); then sed -i "s|^prefix=|prefix=$tmp/dest|" "$pc"; fi
 export PKG_CONFIG_PATH
-PKG_CONFIG_PATH=$(dirname "$(find "$tmp/prefix" -name dynagrad.pc | head -n 1)")
+PKG_CONFIG_PATH=$(dirname "$pc")
 cat > "$tmp/user.cpp" <<'CPP'
 #include "autodiff/ops.hpp"
 int main() {
