@@ -28,12 +28,12 @@
 
 namespace dg::kernels {
 
-inline constexpr index_t kGemmRowsMR = 6;  // rows per full tile
-
 // True when gemm_rows can compute a product with n output columns.
 inline bool gemm_rows_applies(index_t n) { return DG_HAVE_GEMM_ROWS && n >= 16; }
 
 #if DG_HAVE_GEMM_ROWS
+
+inline constexpr index_t kGemmRowsMR = 6;  // rows per full tile
 
 // One tile: rows [r0, r0 + MR) and columns [c0, c0 + 16 NV) of y; with kTail (NV = 1) only the
 // columns of `tail` (the last n % 16).

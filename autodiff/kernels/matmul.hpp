@@ -22,7 +22,7 @@ namespace dg::kernels {
 
 inline constexpr index_t kMatmulMaxBlocks = 8;      // pieces per product: enough for 8 threads
 inline constexpr index_t kMatmulMinRowBlock = 64;   // fewer rows make Eigen repack b too often
-inline constexpr index_t kRowKernelMinBlock = 32;   // at most this many rows: a^T b on the row kernel is not split along k
+inline constexpr index_t kRowKernelMinBlock = 32;   // the row kernel packs nothing: smaller blocks cost little
 inline constexpr index_t kMatmulMinSlice = 128;     // shortest slice of k worth a partial product
 inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
 inline constexpr index_t kMatmulMaxSmallTransposed = 1 << 22;  // largest narrow a^T b done as (b^T a)^T
@@ -34,14 +34,11 @@ bool matmul_uses_row_kernel(index_t n, index_t k, bool tb, bool has_scratch) {
   return std::is_same_v<T, float> && gemm_rows_applies(n) && (!tb || (has_scratch && n * k <= kMatmulMaxTransposed));
 }
 
-// Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64. On the row
-// kernel: rounded up to a multiple of its tile height (6 rows), at least 6 tiles, so that only the
-// last block ends in a short tile (slower per row; 128 rows in 32-row blocks ended four times in a
-// 2-row tile: the MLP step was 2.5% slower). The row kernel's bits do not depend on the blocks.
+// Rows per block of an m-row output: m / 8 rounded up to a multiple of 16, at least 64 (32 on the
+// row kernel).
 inline index_t matmul_row_block(index_t m, bool row_kernel = false) {
   const index_t per_block = (m + kMatmulMaxBlocks - 1) / kMatmulMaxBlocks;
-  if (row_kernel) return std::max(6 * kGemmRowsMR, (per_block + kGemmRowsMR - 1) / kGemmRowsMR * kGemmRowsMR);
-  return std::max(kMatmulMinRowBlock, (per_block + 15) / 16 * 16);
+  return std::max(row_kernel ? kRowKernelMinBlock : kMatmulMinRowBlock, (per_block + 15) / 16 * 16);
 }
 
 // Length of the slices of k when the product is split along k, or 0 when it is not: only for
