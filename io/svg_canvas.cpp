@@ -231,14 +231,22 @@ void draw_axes(Canvas& c, const Frame& f, const std::string& title, const std::s
 
 void close_data(Canvas& c) { c.out += "</g>\n"; }
 
-void draw_legend(Canvas& c, const Frame& f, const std::vector<std::string>& names,
-                 const std::vector<std::string>& colors) {
+constexpr double kLegendRow = 16;
+
+LegendSize legend_size(const std::vector<std::string>& names) {
+  if (names.empty()) return {};
   std::size_t longest = 0;
   for (const std::string& n : names) longest = std::max(longest, n.size());
+  return {34 + 6.5 * static_cast<double>(std::min<std::size_t>(longest, 40)),
+          kLegendRow * static_cast<double>(names.size()) + 6};
+}
+
+void draw_legend(Canvas& c, double x, double y, const std::vector<std::string>& names,
+                 const std::vector<std::string>& colors) {
   if (names.empty()) return;
-  const double w = 34 + 6.5 * static_cast<double>(std::min<std::size_t>(longest, 40)), row = 16;
-  const double x = f.x0 + f.w - w - 8, y = f.y0 + 8;
-  c.rect(x, y, w, row * static_cast<double>(names.size()) + 6, "white", "#999999");
+  const LegendSize size = legend_size(names);
+  const double row = kLegendRow;
+  c.rect(x, y, size.w, size.h, "white", "#999999");
   for (std::size_t i = 0; i < names.size(); ++i) {
     const double yi = y + 11 + row * static_cast<double>(i);
     c.line(x + 6, yi, x + 24, yi, colors[i], 2);

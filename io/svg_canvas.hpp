@@ -63,8 +63,13 @@ struct Canvas {
 void draw_axes(Canvas& c, const Frame& f, const std::string& title, const std::string& x_label,
                const std::string& y_label, const std::string& clip_id);
 void close_data(Canvas& c);
-// Legend box in the top-right corner of the plot area for the named entries.
-void draw_legend(Canvas& c, const Frame& f, const std::vector<std::string>& names,
+// The legend box of the named entries: its size, and drawn with its top-left corner at (x, y).
+// Where it goes is the plot's choice (svg_plots.cpp: a corner free of data, else outside).
+struct LegendSize {
+  double w = 0, h = 0;
+};
+LegendSize legend_size(const std::vector<std::string>& names);
+void draw_legend(Canvas& c, double x, double y, const std::vector<std::string>& names,
                  const std::vector<std::string>& colors);
 void draw_marker(Canvas& c, double px, double py, const PointMarker& m);
 

@@ -45,14 +45,95 @@ void draw_series(Canvas& c, const Frame& f, const Series& s, const std::string& 
   }
 }
 
-void legend_of(Canvas& c, const Frame& f, const std::vector<Series>& series) {
+Frame frame_of(double w, double h) { return Frame{kLeft, kTop, w - kLeft - kRight, h - kTop - kBottom, {}, {}}; }
+
+// ---- legend placement: a legend never hides data ------------------------------------------------
+
+struct Box {
+  double x0, y0, x1, y1;
+  bool holds(double x, double y, double r) const { return x + r >= x0 && x - r <= x1 && y + r >= y0 && y - r <= y1; }
+  // Whether the segment (ax, ay) - (bx, by) passes through the box (Liang-Barsky clipping).
+  bool meets(double ax, double ay, double bx, double by) const {
+    double t0 = 0, t1 = 1;
+    const double dx = bx - ax, dy = by - ay;
+    const double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - x0, x1 - ax, ay - y0, y1 - ay};
+    for (int k = 0; k < 4; ++k) {
+      if (p[k] == 0) {
+        if (q[k] < 0) return false;
+        continue;
+      }
+      const double t = q[k] / p[k];
+      if (p[k] < 0) t0 = std::max(t0, t);
+      else t1 = std::min(t1, t);
+      if (t0 > t1) return false;
+    }
+    return true;
+  }
+};
+
+// What a plot draws in pixels, as far as a legend could hide it: the polylines (or dots) of the
+// series and the markers.
+struct Drawn {
+  std::vector<Points> lines, dots;
+  Points markers;
+  bool meets(const Box& b) const {
+    for (const Points& run : lines)
+      for (std::size_t i = 0; i < run.size(); ++i)
+        if (i + 1 < run.size() ? b.meets(run[i].first, run[i].second, run[i + 1].first, run[i + 1].second)
+                               : b.holds(run[i].first, run[i].second, 2))
+          return true;
+    for (const Points& run : dots)
+      for (const auto& [x, y] : run)
+        if (b.holds(x, y, 2)) return true;
+    for (const auto& [x, y] : markers)
+      if (b.holds(x, y, 6)) return true;
+    return false;
+  }
+};
+
+struct Legend {
   std::vector<std::string> names, colors;
+  LegendSize size;
+  double x = 0, y = 0;  // top-left corner, in the panel
+};
+
+Legend legend_of(const std::vector<Series>& series) {
+  Legend l;
   for (std::size_t i = 0; i < series.size(); ++i)
-    if (!series[i].name.empty()) names.push_back(series[i].name), colors.push_back(color_of(series[i], i));
-  draw_legend(c, f, names, colors);
+    if (!series[i].name.empty()) l.names.push_back(series[i].name), l.colors.push_back(color_of(series[i], i));
+  l.size = legend_size(l.names);
+  return l;
 }
 
-Frame frame_of(double w, double h) { return Frame{kLeft, kTop, w - kLeft - kRight, h - kTop - kBottom, {}, {}}; }
+// Places the legend in the first corner of the plot area (top right, top left, bottom right,
+// bottom left) where it hides nothing that `drawn(f)` draws; when every corner has data, the plot
+// area is narrowed (`fit(f)` lays its axes out again) and the legend goes to its right, outside
+// the axes.
+template <class DrawnFn, class FitFn>
+void place_legend(Legend& l, Frame& f, DrawnFn&& drawn, FitFn&& fit) {
+  if (l.names.empty()) return;
+  const Drawn d = drawn(f);
+  const double gap = 8, xs[2] = {f.x0 + f.w - l.size.w - gap, f.x0 + gap}, ys[2] = {f.y0 + gap, f.y0 + f.h - l.size.h - gap};
+  for (double y : ys)
+    for (double x : xs)
+      if (!d.meets(Box{x - 3, y - 3, x + l.size.w + 3, y + l.size.h + 3})) {
+        l.x = x, l.y = y;
+        return;
+      }
+  f.w -= l.size.w + gap;
+  fit(f);
+  l.x = f.x0 + f.w + gap, l.y = f.y0;
+}
+
+Drawn drawn_series(const std::vector<Series>& series, const Frame& f, bool lines, bool dots) {
+  Drawn d;
+  for (const Series& s : series)
+    for (Points& run : runs(s, f)) {
+      if (lines) d.lines.push_back(run);
+      if (dots || run.size() == 1) d.dots.push_back(std::move(run));
+    }
+  return d;
+}
 
 void draw(Canvas& c, const LinePlot& p, double w, double h, const std::string& clip) {
   std::vector<const std::vector<double>*> xs, ys;
@@ -61,12 +142,17 @@ void draw(Canvas& c, const LinePlot& p, double w, double h, const std::string& c
     xs.push_back(&s.x), ys.push_back(&s.y);
   }
   Frame f = frame_of(w, h);
-  f.ax = Axis::fit(xs, false, 0.02);
-  f.ay = Axis::fit(ys, p.log_y, 0.05);
+  auto fit = [&](Frame& fr) {
+    fr.ax = Axis::fit(xs, false, 0.02);
+    fr.ay = Axis::fit(ys, p.log_y, 0.05);
+  };
+  fit(f);
+  Legend legend = legend_of(p.series);
+  place_legend(legend, f, [&](const Frame& fr) { return drawn_series(p.series, fr, true, false); }, fit);
   draw_axes(c, f, p.title, p.x_label, p.y_label, clip);
   for (std::size_t i = 0; i < p.series.size(); ++i) draw_series(c, f, p.series[i], color_of(p.series[i], i), true, false);
   close_data(c);
-  legend_of(c, f, p.series);
+  draw_legend(c, legend.x, legend.y, legend.names, legend.colors);
 }
 
 void draw(Canvas& c, const ScatterPlot& p, double w, double h, const std::string& clip) {
@@ -78,9 +164,18 @@ void draw(Canvas& c, const ScatterPlot& p, double w, double h, const std::string
     xs.push_back(&s.x), ys.push_back(&s.y);
   }
   Frame f = frame_of(w, h);
-  f.ax = Axis::fit(xs, false, 0.05);
-  f.ay = Axis::fit(ys, false, 0.05);
-  equal_aspect(f.ax, f.ay, f.w, f.h);
+  auto fit = [&](Frame& fr) {
+    fr.ax = Axis::fit(xs, false, 0.05);
+    fr.ay = Axis::fit(ys, false, 0.05);
+    equal_aspect(fr.ax, fr.ay, fr.w, fr.h);
+  };
+  fit(f);
+  Legend legend = legend_of(p.series);
+  place_legend(legend, f, [&](const Frame& fr) {
+    Drawn d = drawn_series(p.series, fr, p.lines, p.point_markers);
+    for (const PointMarker& m : p.markers) d.markers.emplace_back(fr.px(m.x), fr.py(m.y));
+    return d;
+  }, fit);
   draw_axes(c, f, p.title, p.x_label, p.y_label, clip);
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
@@ -91,7 +186,7 @@ void draw(Canvas& c, const ScatterPlot& p, double w, double h, const std::string
   }
   for (const PointMarker& m : p.markers) draw_marker(c, f.px(m.x), f.py(m.y), m);
   close_data(c);
-  legend_of(c, f, p.series);
+  draw_legend(c, legend.x, legend.y, legend.names, legend.colors);
 }
 
 // Smallest positive spacing between sorted grid coordinates (0 if fewer than two).

@@ -218,3 +218,52 @@ TEST_CASE("two panels side by side; errors name the series") {
   write_svg(dir / "two.svg", {a, b});
   CHECK(dir.count() == 1);
 }
+
+namespace {
+
+// The legend box (the only rect with the grey border) as x0, y0, x1, y1.
+std::vector<double> legend_box(const std::string& svg) {
+  const auto at = svg.rfind("<rect", svg.find("stroke=\"#999999\""));
+  double x, y, w, h;
+  REQUIRE(std::sscanf(svg.c_str() + at, "<rect x=\"%lf\" y=\"%lf\" width=\"%lf\" height=\"%lf\"", &x, &y, &w, &h) == 4);
+  return {x, y, x + w, y + h};
+}
+
+// Whether any polyline passes through the box: every segment sampled at 200 points.
+bool data_under(const std::string& svg, const std::vector<double>& b) {
+  for (const Points& run : polylines(svg))
+    for (std::size_t i = 0; i + 1 < run.size(); ++i)
+      for (int k = 0; k <= 200; ++k) {
+        const double t = k / 200.0;
+        const double x = run[i].first + t * (run[i + 1].first - run[i].first);
+        const double y = run[i].second + t * (run[i + 1].second - run[i].second);
+        if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]) return true;
+      }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a legend never hides data: a free corner, else outside the axes") {
+  // training.svg's case: one loss falls, the other stays high and ends in the top-right corner.
+  Series falls{"field", {}, {}, ""}, flat{"no_field", {}, {}, ""};
+  for (int i = 0; i <= 30; ++i) {
+    falls.x.push_back(10.0 * i), falls.y.push_back(std::pow(10.0, -0.1 * i));
+    flat.x.push_back(10.0 * i), flat.y.push_back(1.0 - 0.001 * i);
+  }
+  const std::string svg = render_svg({LinePlot{"loss", "step", "loss", true, {falls, flat}}});
+  const std::vector<double> box = legend_box(svg);
+  CHECK_FALSE(data_under(svg, box));
+  // Data in every corner: the legend goes to the right of the plot area.
+  Series zigzag{"everywhere", {0, 1, 0, 1, 0.5, 0, 1}, {0, 1, 1, 0, 0.5, 0.05, 0.95}, ""};
+  const std::string full = render_svg({LinePlot{"full", "x", "y", false, {zigzag}}});
+  const std::vector<double> outside = legend_box(full);
+  CHECK_FALSE(data_under(full, outside));
+  double right = 0;
+  for (const Points& run : polylines(full))
+    for (const auto& [x, y] : run) right = std::max(right, x);
+  CHECK(outside[0] > right);
+  CHECK(outside[2] <= 480);  // still inside the panel (default width 480)
+  std::string why;
+  CHECK_MESSAGE(well_formed(full, why), why);
+}
