@@ -128,6 +128,56 @@ struct LoadPlan {
   }
 };
 
+io::NamedArrays open_checkpoint(const std::string& where, const std::string& path) {
+  try {
+    return io::read_npz(path);
+  } catch (const io::IoError& e) {
+    throw CheckpointError(where + ": " + e.what());
+  }
+}
+
+// The format version first: without it nothing else can be trusted.
+template <class T>
+void check_version(const std::string& where, LoadPlan<T>& plan) {
+  if (!plan.arrays.count("meta.version"))
+    throw CheckpointError(where + ": not a dynagrad checkpoint (no 'meta.version' array)");
+  const std::int64_t version = plan.expect_int64("meta.version");
+  if (plan.problems.empty() && version != kCheckpointVersion)
+    throw CheckpointError(where + ": format version " + std::to_string(version) + " is not supported (this build reads " +
+                          std::to_string(kCheckpointVersion) + ")");
+}
+
+// The metadata written by every version-1 save, and the optional settings and values.
+template <class T>
+CheckpointInfo read_meta(LoadPlan<T>& plan) {
+  CheckpointInfo info;
+  info.step = plan.expect_int64("meta.step");
+  if (info.step < 0) plan.problems.push_back("'meta.step' is " + std::to_string(info.step) + ", a step count must be >= 0");
+  info.description = plan.expect_text("meta.description");
+  if (plan.arrays.count("meta.settings")) {
+    info.settings = parse_settings(plan.expect_text("meta.settings"));
+    info.has_settings = true;
+  }
+  for (const auto& [name, array] : plan.arrays) {
+    if (name.rfind("meta.value.", 0) != 0) continue;
+    plan.used[name] = true;
+    if (array->dtype() != io::DType::Float64 || !array->shape().empty())
+      plan.problems.push_back("'" + name + "' is " + std::string(io::dtype_name(array->dtype())) + " " +
+                              io::shape_string(array->shape()) + ", expected float64 ()");
+    else
+      info.values.emplace_back(name.substr(11), array->template as<double>()[0]);
+  }
+  return info;
+}
+
+void throw_problems(const std::string& where, const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  std::string msg = where + ": " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems") +
+                    " (nothing was loaded):";
+  for (const std::string& p : problems) msg += "\n  " + p;
+  throw CheckpointError(msg);
+}
+
 }  // namespace
 
 template <class T>
@@ -163,22 +213,10 @@ void save_checkpoint(const std::string& path, const Module<T>& model, Optimizer<
 template <class T>
 CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimizer<T>* optimizer) {
   const std::string where = "load_checkpoint " + path;
-  io::NamedArrays file;
-  try {
-    file = io::read_npz(path);
-  } catch (const io::IoError& e) {
-    throw CheckpointError(where + ": " + e.what());
-  }
+  const io::NamedArrays file = open_checkpoint(where, path);
   LoadPlan<T> plan;
   for (const auto& [name, array] : file) plan.arrays[name] = &array;
-
-  // The format version first: without it nothing else can be trusted.
-  if (!plan.arrays.count("meta.version"))
-    throw CheckpointError(where + ": not a dynagrad checkpoint (no 'meta.version' array)");
-  const std::int64_t version = plan.expect_int64("meta.version");
-  if (plan.problems.empty() && version != kCheckpointVersion)
-    throw CheckpointError(where + ": format version " + std::to_string(version) + " is not supported (this build reads " +
-                          std::to_string(kCheckpointVersion) + ")");
+  check_version(where, plan);
 
   // Every parameter, then the optimiser's step count and state.
   for (const NamedParameter<T>& p : model.parameters()) plan.expect_tensor("parameter", p.name, p.param->value);
@@ -203,32 +241,12 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
     }
   }
   // The metadata written by every version-1 save.
-  CheckpointInfo info;
-  info.step = plan.expect_int64("meta.step");
-  if (info.step < 0) plan.problems.push_back("'meta.step' is " + std::to_string(info.step) + ", a step count must be >= 0");
-  info.description = plan.expect_text("meta.description");
-  if (plan.arrays.count("meta.settings")) {
-    info.settings = parse_settings(plan.expect_text("meta.settings"));
-    info.has_settings = true;
-  }
-  for (const auto& [name, array] : plan.arrays) {
-    if (name.rfind("meta.value.", 0) != 0) continue;
-    if (array->dtype() != io::DType::Float64 || !array->shape().empty())
-      plan.problems.push_back("'" + name + "' is " + std::string(io::dtype_name(array->dtype())) + " " +
-                              io::shape_string(array->shape()) + ", expected float64 ()");
-    else
-      info.values.emplace_back(name.substr(11), array->template as<double>()[0]);
-  }
+  const CheckpointInfo info = read_meta(plan);
   // Arrays the model does not know (optimiser state is ignored when no optimiser is loaded).
   for (const auto& entry : plan.arrays)
     if (!plan.used.count(entry.first) && !reserved(entry.first))
       plan.problems.push_back("unexpected array '" + entry.first + "' (not a parameter of the model)");
-  if (!plan.problems.empty()) {
-    std::string msg = where + ": " + std::to_string(plan.problems.size()) +
-                      (plan.problems.size() == 1 ? " problem" : " problems") + " (nothing was loaded):";
-    for (const std::string& p : plan.problems) msg += "\n  " + p;
-    throw CheckpointError(msg);
-  }
+  throw_problems(where, plan.problems);
 
   // All checked: copy.
   for (auto& [dst, src] : plan.copies) {
@@ -236,6 +254,17 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
     std::copy(values.begin(), values.end(), dst->data());
   }
   if (optimizer) optimizer->set_step_count(optimizer_steps);
+  return info;
+}
+
+CheckpointInfo read_checkpoint_info(const std::string& path) {
+  const std::string where = "read_checkpoint_info " + path;
+  const io::NamedArrays file = open_checkpoint(where, path);
+  LoadPlan<float> plan;
+  for (const auto& [name, array] : file) plan.arrays[name] = &array;
+  check_version(where, plan);
+  const CheckpointInfo info = read_meta(plan);
+  throw_problems(where, plan.problems);
   return info;
 }
 

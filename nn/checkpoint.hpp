@@ -76,6 +76,10 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
   return load_checkpoint<T>(path, model, &optimizer);
 }
 
+// The metadata only (step, description, settings, values), without a model: to decide whether to
+// resume before anything is loaded. Throws CheckpointError as load_checkpoint does.
+CheckpointInfo read_checkpoint_info(const std::string& path);
+
 extern template void save_checkpoint<float>(const std::string&, const Module<float>&, Optimizer<float>*,
                                             const CheckpointInfo&);
 extern template void save_checkpoint<double>(const std::string&, const Module<double>&, Optimizer<double>*,

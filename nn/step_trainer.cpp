@@ -104,21 +104,22 @@ TrainerRecord::TrainerRecord(const StepTrainerOptions& options) : o_(options) {
                                 joined(o_.metrics_columns));
 }
 
-void TrainerRecord::start(std::int64_t first_step, bool resumed, const CheckpointInfo* loaded) {
+void TrainerRecord::check_resume(const CheckpointInfo& saved) const {
   const std::string& path = o_.checkpoint_path;
+  if (saved.step > o_.steps)
+    throw CheckpointError(path + ": saved at step " + std::to_string(saved.step) + ", beyond the run's " +
+                          std::to_string(o_.steps) + " steps");
+  if (o_.allow_changed_settings || o_.settings.empty()) return;
+  std::vector<std::string> diff = setting_differences(saved.settings, o_.settings);
+  if (!saved.has_settings) diff = {"the checkpoint records no settings (an older file)"};
+  if (diff.empty()) return;
+  std::string msg = path + ": cannot resume, the checkpoint was made with other settings:";
+  for (const std::string& d : diff) msg += "\n  " + d;
+  throw CheckpointError(msg + "\n(run with the same settings, or " + o_.override_hint + " to resume anyway)");
+}
+
+void TrainerRecord::start(std::int64_t first_step, bool resumed, const CheckpointInfo* loaded) {
   if (loaded) {
-    if (loaded->step > o_.steps)
-      throw CheckpointError(path + ": saved at step " + std::to_string(loaded->step) + ", beyond the run's " +
-                            std::to_string(o_.steps) + " steps");
-    if (!o_.allow_changed_settings && !o_.settings.empty()) {
-      std::vector<std::string> diff = setting_differences(loaded->settings, o_.settings);
-      if (!loaded->has_settings) diff = {"the checkpoint records no settings (an older file)"};
-      if (!diff.empty()) {
-        std::string msg = path + ": cannot resume, the checkpoint was made with other settings:";
-        for (const std::string& d : diff) msg += "\n  " + d;
-        throw CheckpointError(msg + "\n(run with the same settings, or " + o_.override_hint + " to resume anyway)");
-      }
-    }
     for (const auto& [name, value] : loaded->values) {
       if (name == "final_loss_sum") loss_sum_ = value;
       if (name == "final_loss_count") loss_count_ = static_cast<std::int64_t>(value);

@@ -100,7 +100,9 @@ struct TrainSummary {
 class TrainerRecord {
  public:
   explicit TrainerRecord(const StepTrainerOptions& options);
-  // After a checkpoint load (step, saved settings and values) or at the start.
+  // Throws CheckpointError when the checkpoint is beyond `steps` or its settings differ.
+  void check_resume(const CheckpointInfo& saved) const;
+  // After a checkpoint load (its saved values restore the final-loss sum) or at the start.
   void start(std::int64_t first_step, bool resumed, const CheckpointInfo* loaded);
   void set_phase(std::int64_t phase, std::int64_t phases) { o_.phase = phase, o_.phases = phases; }
   // The bookkeeping after the optimiser step that completed step `step - 1`.
@@ -138,6 +140,7 @@ class StepTrainer {
       : model_(model), optimizer_(optimizer), record_(options) {
     const StepTrainerOptions& o = record_.options();
     if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {
+      record_.check_resume(read_checkpoint_info(o.checkpoint_path));  // before anything is loaded
       const CheckpointInfo info = load_checkpoint(o.checkpoint_path, model_, optimizer_);
       record_.start(info.step, true, &info);
     } else {

@@ -182,6 +182,15 @@ TEST_CASE("a resume with other settings is refused, naming the setting, unless a
   other.override_hint = "pass --allow-changed-settings";
   CHECK_THROWS_WITH_AS(Run{other}, doctest::Contains("lr 0.01 in the checkpoint, 0.02 now"), CheckpointError);
   CHECK_THROWS_WITH_AS(Run{other}, doctest::Contains("pass --allow-changed-settings"), CheckpointError);
+  {  // refused before anything is loaded: the model keeps its own values
+    Philox rng(9);
+    MLP<float> net({1, 16, 1}, rng);
+    Adam<float> opt(net.parameters());
+    const std::vector<float> before = net.parameters()[0].param->value.to_vector();
+    CHECK_THROWS_AS(StepTrainer<float>(net, opt, other), CheckpointError);
+    CHECK(net.parameters()[0].param->value.to_vector() == before);
+    CHECK(opt.step_count() == 0);
+  }
   other.allow_changed_settings = true;
   Run allowed(other);
   CHECK(allowed.trainer->step() == 5);
