@@ -17,6 +17,7 @@
 //   std::vector<examples::Check> checks{{"energy drift ratio", ratio, 10, examples::Check::AtLeast}};
 //   io::Json results = examples::results_header(opt, seed, seconds); results.set("checks", checks_json(checks));
 //   return examples::print_checks(checks, std_opt.check);        // 3 when --check and one missed
+// (the whole of main inside examples::run_main, examples/common/run_main.hpp: one exit-status path)
 #pragma once
 
 #include <chrono>

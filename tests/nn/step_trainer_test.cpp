@@ -11,6 +11,7 @@
 #include <memory>
 #include <unistd.h>
 
+#include "io/error.hpp"
 #include "nn/adam.hpp"
 #include "nn/loss.hpp"
 #include "nn/mlp.hpp"
@@ -198,4 +199,29 @@ TEST_CASE("a resume with other settings is refused, naming the setting, unless a
   StepTrainerOptions shorter = options(s, "r");
   shorter.steps = 4;
   CHECK_THROWS_WITH_AS(Run{shorter}, doctest::Contains("saved at step 5, beyond the run's 4 steps"), CheckpointError);
+}
+
+TEST_CASE("truncate_metrics keeps the rows up to a step, in CSV and JSON lines, and drops a cut-off row") {
+  Scratch s;
+  const std::vector<std::string> columns = {"step", "loss"};
+  {
+    std::ofstream csv(s / "m.csv");
+    csv << "step,loss\n10,0.5\n20,nan\n30,0.25\n4";  // the last row cut off by a kill
+  }
+  const std::vector<double> rows = truncate_metrics(s / "m.csv", columns, 20);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0] == 10);
+  CHECK(rows[1] == 0.5);
+  CHECK(std::isnan(rows[3]));
+  CHECK(lines_of(s / "m.csv") == std::vector<std::string>{"step,loss", "10,0.5", "20,nan"});
+  {
+    std::ofstream json(s / "m.jsonl");
+    json << "{\"step\": 10, \"loss\": 0.5}\n{\"step\": 20, \"loss\": null}\n{\"step\": 30, \"loss\": 1}\n";
+  }
+  CHECK(truncate_metrics(s / "m.jsonl", columns, 10) == std::vector<double>{10, 0.5});
+  CHECK(lines_of(s / "m.jsonl").size() == 1);
+  CHECK(truncate_metrics(s / "absent.csv", columns, 10).empty());
+  CHECK_THROWS_WITH_AS(truncate_metrics(s / "m.csv", {"step", "val"}, 10), doctest::Contains("differs from 'step,val'"),
+                       io::IoError);
+  CHECK_THROWS_AS(truncate_metrics(s / "m.csv", {"epoch", "loss"}, 10), std::invalid_argument);
 }
