@@ -39,6 +39,29 @@ void require_finite_frames(const std::vector<double>& x, const Trajectories& t, 
 
 // An optional (S, N) per-particle array; empty when absent.
 std::vector<double> per_particle(const io::NamedArrays& arrays, const char* name, const Trajectories& t,
+// Every value of a float array kept in `others` must be finite; the first that is not is named by
+// its index and the array's shape (for an (S, ...) extra the first index is the simulation).
+void require_finite_values(const io::Array& a, const std::string& where,
+                           const std::string& name) {
+  if (a.dtype() != io::DType::Float64 && a.dtype() != io::DType::Float32) return;
+  const std::vector<double> x = a.to_vector<double>();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isfinite(x[i])) continue;
+    // The multi-index of element i in C order.
+    const auto& shape = a.shape();
+    std::vector<std::int64_t> index(shape.size());
+    std::int64_t rest = static_cast<std::int64_t>(i);
+    for (std::size_t k = shape.size(); k-- > 0;) {
+      index[k] = rest % shape[k];
+      rest /= shape[k];
+    }
+    std::ostringstream os;
+    os << "non-finite value " << x[i] << " at index " << io::shape_string(index) << " of shape "
+       << io::shape_string(shape);
+    fail(where, name, os.str());
+  }
+}
+
                                  const std::string& where, bool positive) {
   for (const auto& [key, a] : arrays) {
     if (key != name) continue;
@@ -98,6 +121,7 @@ Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string&
     }
     t.others.emplace_back(name, std::move(a));
   }
+    require_finite_values(a, where, name);
   return t;
 }
 

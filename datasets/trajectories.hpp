@@ -9,7 +9,8 @@
 //     particle and component);
 //   masses, charges (optional): float32/float64 (S, N), finite, masses > 0;
 //   dt_frame (optional): a finite scalar > 0.
-// Other arrays (sources, field grids, edges, ...) are kept as read, in `others`.
+// Other arrays (sources, field grids, edges, ...) are kept as read, in `others`; their float values
+//   must be finite too (the first NaN/Inf is named by its index and the array's shape).
 #pragma once
 
 #include <cstdint>

@@ -134,6 +134,19 @@ TEST_CASE("trajectories: a split file reads back with its shapes; bad arrays are
   CHECK(with("masses", [](io::Array& v) { v.as<double>()[3] = 0; }).find("simulation 0, particle 3 must be finite and > 0") != std::string::npos);
   CHECK(with("charges", [](io::Array& v) { v = io::Array(io::DType::Float64, {2, 4}); }).find("should be (S, N)") != std::string::npos);
   CHECK(with("dt_frame", [](io::Array& v) { v.as<double>()[0] = -1; }).find("'dt_frame'") != std::string::npos);
+  // Every other float array is checked too (issue 17: a NaN source position trained three models).
+  const std::string src = [&] {
+    io::NamedArrays es = generate_split(find_generator("electrostatic"), small_params(find_generator("electrostatic"), 2),
+                                        Split::Train);
+    for (auto& [n, arr] : es)
+      if (n == "source_positions") arr.as<double>()[7] = NAN;
+    io::write_npz(dir / "nan_source.npz", es);
+    return error_of([&] { load_trajectories(dir / "nan_source.npz"); });
+  }();
+  CHECK(src.find("nan_source.npz: array 'source_positions': non-finite value nan at index (3, 1) of shape (20, 2)") !=
+        std::string::npos);
+  CHECK(with("frame_times", [](io::Array& v) { v.as<double>()[2] = INFINITY; }).find("array 'frame_times': non-finite value inf at index (2,)") !=
+        std::string::npos);
   io::NamedArrays no_v = a;
   no_v.erase(no_v.begin() + 1);
   CHECK(error_of([&] { trajectories_from_arrays(no_v, "x.npz"); }).find("no array 'velocities'") != std::string::npos);
