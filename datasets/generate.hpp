@@ -12,9 +12,12 @@
 //   train.npz, val.npz, test.npz   one split each: positions (S, F, N, d), velocities (S, F, N, d),
 //                                  masses (S, N), [charges (S, N)], the generator's extras, then
 //                                  dt (), dt_frame (), frame_steps (F) int64, frame_times (F),
-//                                  then the split arrays (sources, field grid, ...); float64.
+//                                  then the split arrays (sources, field grid, ...); float64;
+//                                  last params_digest () int64, the digest of the parameters.
 //   params.json                    {"format", "generator", "dynagrad_version", "params", "files"},
-//                                  written last: its presence marks a complete data set.
+//                                  removed first and written last: its presence marks a complete
+//                                  data set. load_trajectories refuses a split whose params_digest
+//                                  differs from the params.json beside it (a mixed folder).
 // Simulations run on the OpenMP threads (dg::set_num_threads); each one writes only its own
 // slices, so the bytes do not depend on the number of threads.
 #pragma once
@@ -38,6 +41,10 @@ Params default_params(const Generator& g, bool published);
 io::NamedArrays generate_split(const Generator& g, const Params& p, Split split, std::int64_t first = 0,
                                std::int64_t count = -1);
 
+// The parameters' digest stored in every split as `params_digest`: FNV-1a 64 of
+// "<generator>\n" + to_json(p.to_json(), 0), its bits as an int64.
+std::int64_t params_digest(const Generator& g, const Params& p);
+
 std::string split_path(const std::string& dir, Split split);  // dir/train.npz, ...
 std::string params_path(const std::string& dir);              // dir/params.json
 
@@ -57,7 +64,8 @@ struct ParamsFile {
 // valid (a missing one would silently change the data). DatasetError names the file.
 ParamsFile read_params_file(const std::string& path);
 // read_params_file(dir/params.json), checking that the folder holds `generator`'s data set
-// (DatasetError naming the file and both generators otherwise).
+// (DatasetError naming the file and both generators otherwise, or saying that the set is
+// incomplete when splits are there without params.json).
 ParamsFile read_dataset_params(const std::string& dir, const std::string& generator);
 
 }  // namespace dg::datasets

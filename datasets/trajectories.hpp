@@ -39,6 +39,8 @@ struct Trajectories {
   const double* velocities_at(std::int64_t sim, std::int64_t frame) const { return velocities.data() + frame_offset(sim, frame); }
 };
 
+// Also checks the file against the params.json of its folder, when both say what parameters made
+// them: a split with another params_digest is refused (a folder mixing two data sets).
 Trajectories load_trajectories(const std::string& path);
 // The same checks on arrays already in memory; `where` names them in messages.
 Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string& where);

@@ -161,3 +161,39 @@ TEST_CASE("trajectories: a split file reads back with its shapes; bad arrays are
   io::write_file_atomic(dir / "cut.npz", std::span(bytes.data(), bytes.size() / 2));
   CHECK(error_of([&] { load_trajectories(dir / "cut.npz"); }).find("cut.npz") != std::string::npos);
 }
+
+TEST_CASE("an interrupted regeneration leaves a visibly incomplete set; a mixed folder is refused") {
+  ScratchDir dir;
+  const Generator& g = find_generator("electrostatic");
+  const std::string set = dir / "set";
+  Params old_p = small_params(g, 2), new_p = small_params(g, 3);
+  new_p.set("seed", 7);
+  generate_dataset(g, old_p, set);
+  CHECK(read_dataset_params(set, "electrostatic").params.integer("seed") == 42);
+
+  // Regenerate with other parameters and stop (as a kill would) once the new train.npz is in place.
+  struct Interrupted {};
+  CHECK_THROWS_AS(generate_dataset(g, new_p, set,
+                                   [](const std::string& line) {
+                                     if (line.find("train.npz") != std::string::npos) throw Interrupted{};
+                                   }),
+                  Interrupted);
+  CHECK_FALSE(std::filesystem::exists(params_path(set)));  // removed before the first split
+  CHECK(error_of([&] { read_dataset_params(set, "electrostatic"); }).find("params.json: missing: the data set is incomplete") !=
+        std::string::npos);
+
+  // Splits of two data sets in one folder with a params.json (files copied by hand, or an old
+  // params.json put back): each split is checked against params.json by its digest.
+  generate_dataset(g, old_p, set);
+  generate_dataset(g, new_p, dir / "other");
+  std::filesystem::copy_file(split_path(dir / "other", Split::Train), split_path(set, Split::Train),
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string mixed = error_of([&] { load_trajectories(split_path(set, Split::Train)); });
+  CHECK(mixed.find("train.npz: generated with other parameters than " + params_path(set)) != std::string::npos);
+  CHECK(mixed.find("mixes two data sets") != std::string::npos);
+  CHECK(error_of([&] { load_trajectories(split_path(set, Split::Test)); }).empty());  // still consistent
+  // The digest is that of the parameters: the same for every split, another for other parameters.
+  CHECK(io::find(io::read_npz(split_path(set, Split::Test)), "params_digest", "test").as<std::int64_t>()[0] ==
+        params_digest(g, old_p));
+  CHECK(params_digest(g, old_p) != params_digest(g, new_p));
+}
