@@ -26,7 +26,7 @@ mkdir -p "$work/corpus" "$build/artifacts"
 cp "$root"/tests/data/npy_corpus/* "$root"/tests/data/numpy/* "$root"/tests/data/fuzz_seeds/* "$work/corpus/"
 
 status=0
-"$build/tests/io/fuzz_io" -max_total_time="$seconds" -max_len=65536 -timeout=10 -malloc_limit_mb=256 \
+"$build/tests/io/fuzz_io" -max_total_time="$seconds" -max_len=65536 -timeout=10 -malloc_limit_mb=512 \
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/" "$work/corpus" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "run_fuzz.sh: FINDING (exit $status); reproduce with: $build/tests/io/fuzz_io $build/artifacts/<file>" >&2
