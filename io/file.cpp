@@ -1,7 +1,8 @@
-// Whole-file reads and atomic writes on POSIX file descriptors (see file.hpp).
+// Whole-file reads, mappings and atomic writes on POSIX file descriptors (see file.hpp).
 #include "io/file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,14 +52,37 @@ void write_all(int fd, const std::byte* data, std::size_t n, const std::string& 
   }
 }
 
+// Opens a file for reading and checks that it is a regular file. O_NONBLOCK: opening a FIFO
+// would otherwise wait for a writer (it changes nothing for regular files).
+void open_regular(const std::string& path, Fd& f, struct stat& st) {
+  f.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (f.fd < 0) fail(path, "cannot open for reading", errno);
+  if (::fstat(f.fd, &st) != 0) fail(path, "cannot stat", errno);
+  if (S_ISDIR(st.st_mode)) throw IoError(path + ": not a regular file (a folder)");
+  if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file (a FIFO, socket or device)");
+}
+
 }  // namespace
 
-std::vector<std::byte> read_file(const std::string& path) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) fail(path, "cannot open for reading", errno);
+MappedFile::MappedFile(const std::string& path) {
+  Fd f;
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) fail(path, "cannot stat", errno);
-  if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file");
+  open_regular(path, f, st);
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ == 0) return;
+  void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd, 0);
+  if (p == MAP_FAILED) fail(path, "cannot map for reading", errno);
+  data_ = static_cast<const std::byte*>(p);
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<std::byte*>(data_), size_);
+}
+
+std::vector<std::byte> read_file(const std::string& path) {
+  Fd f;
+  struct stat st {};
+  open_regular(path, f, st);
 
   // Read until end of file; st_size is only a hint (the file may change while we read).
   std::vector<std::byte> bytes;

@@ -258,7 +258,10 @@ std::vector<std::byte> serialize_npy(const Array& a) {
   return out;
 }
 
-Array read_npy(const std::string& path) { return parse_npy(read_file(path), path); }
+Array read_npy(const std::string& path) {
+  const MappedFile file(path);  // parse_npy checks the header and the size before the data
+  return parse_npy(file.bytes(), path);
+}
 
 void write_npy(const std::string& path, const Array& a) { write_file_atomic(path, serialize_npy(a)); }
 

@@ -12,6 +12,8 @@
 // Every reader is safe on arbitrary bytes: a malformed file gives an IoError naming the file, the
 // array and the problem, never a crash. Allocations are bounded by the input: at most 4x its size
 // for a .npy (int8 -> int32) and, for deflated entries, by deflate's largest ratio (kMaxInflateRatio).
+// read_npy / read_npz map the file (no copy of the whole file in memory) and check the header and
+// the declared sizes before touching the data; a FIFO or other non-regular file is refused at once.
 #pragma once
 
 #include <cmath>

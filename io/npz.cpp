@@ -20,7 +20,10 @@ NamedArrays read_npz_bytes(std::span<const std::byte> bytes, const std::string& 
   return arrays;
 }
 
-NamedArrays read_npz(const std::string& path) { return read_npz_bytes(read_file(path), path); }
+NamedArrays read_npz(const std::string& path) {
+  const MappedFile file(path);  // the zip's end records are read first, then only what they declare
+  return read_npz_bytes(file.bytes(), path);
+}
 
 std::vector<std::byte> serialize_npz(const NamedArrays& arrays, bool force_zip64) {
   // Each array as .npy bytes, then all of them zipped (the zip writer refuses duplicate names).
