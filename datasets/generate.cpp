@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "io/error.hpp"
+#include "io/file.hpp"
 
 namespace dg::datasets {
 
@@ -112,6 +113,13 @@ std::string split_path(const std::string& dir, Split split) {
   return (std::filesystem::path(dir) / (std::string(split_name(split)) + ".npz")).string();
 }
 
+std::vector<std::string> dataset_file_names() {
+  std::vector<std::string> names;
+  for (Split s : kSplits) names.push_back(std::string(split_name(s)) + ".npz");
+  names.push_back("params.json");
+  return names;
+}
+
 std::string params_path(const std::string& dir) { return (std::filesystem::path(dir) / "params.json").string(); }
 
 io::Json params_document(const Generator& g, const Params& p) {
@@ -127,10 +135,13 @@ io::Json params_document(const Generator& g, const Params& p) {
 void generate_dataset(const Generator& g, const Params& p, const std::string& dir,
                       const std::function<void(const std::string&)>& log) {
   g.validate(p);
+  // The folder must take the files before any simulation runs.
+  try {
+    io::require_writable_dir(dir, dataset_file_names());
+  } catch (const io::IoError& e) {
+    throw DatasetError(std::string("output folder: ") + e.what());
+  }
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    throw DatasetError(dir + ": cannot create the output folder" + (ec ? ": " + ec.message() : std::string()));
   // params.json marks a complete set: it goes first and comes back last, so that an interrupted
   // run leaves a visibly incomplete folder, never old parameters beside new splits.
   std::filesystem::remove(params_path(dir), ec);

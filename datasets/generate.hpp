@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "datasets/generator.hpp"
 #include "io/json.hpp"
@@ -47,11 +48,13 @@ std::int64_t params_digest(const Generator& g, const Params& p);
 
 std::string split_path(const std::string& dir, Split split);  // dir/train.npz, ...
 std::string params_path(const std::string& dir);              // dir/params.json
+std::vector<std::string> dataset_file_names();                // train.npz, val.npz, test.npz, params.json
 
 // The content of params.json.
 io::Json params_document(const Generator& g, const Params& p);
 // Writes the three splits and params.json into `dir` (created if missing); every write is
-// atomic. `log` receives one line per file written.
+// atomic. The folder is checked first (DatasetError if files cannot be created in it, or a
+// target name is taken by a folder), before any simulation. `log` receives one line per file written.
 void generate_dataset(const Generator& g, const Params& p, const std::string& dir,
                       const std::function<void(const std::string&)>& log = {});
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "io/error.hpp"
 
@@ -62,6 +63,15 @@ void open_regular(const std::string& path, Fd& f, struct stat& st) {
   if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file (a FIFO, socket or device)");
 }
 
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  std::string h = buf;
+  for (char& c : h)
+    if (c == '/') c = '_';
+  return h;
+}
+
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) {
@@ -77,6 +87,22 @@ MappedFile::MappedFile(const std::string& path) {
 
 MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<std::byte*>(data_), size_);
+}
+
+void require_writable_dir(const std::string& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir, ec))
+    throw IoError(dir + ": cannot create the folder" + (ec ? ": " + ec.message() : std::string(" (a file is in the way)")));
+  // A probe file: the only test that also sees read-only mounts, ACLs and quotas.
+  const std::string probe = dir + "/.dynagrad-write-test-" + host_name() + "-" + std::to_string(::getpid());
+  Fd f{::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+  if (f.fd < 0) fail(dir, "cannot create files in this folder", errno);
+  ::unlink(probe.c_str());
+  for (const std::string& name : names) {
+    const std::string path = dir + "/" + name;
+    if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, it cannot be replaced by a file");
+  }
 }
 
 std::vector<std::byte> read_file(const std::string& path) {

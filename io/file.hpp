@@ -35,6 +35,12 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// Creates `dir` if missing and checks that files can be created in it (by creating and removing
+// a probe file) and that none of `names` inside it is an existing folder; IoError naming the
+// folder or the name otherwise. For programs that must refuse an unusable output folder before
+// any long work.
+void require_writable_dir(const std::string& dir, const std::vector<std::string>& names = {});
+
 void write_file_atomic(const std::string& path, std::span<const std::byte> bytes);
 void write_file_atomic(const std::string& path, std::string_view text);
 

@@ -1,6 +1,6 @@
 // Files a careless or hostile user points the readers at (issue 17): a FIFO is refused at once
 // instead of blocking; a huge sparse file whose header does not match its size is refused without
-// reading it (memory stays flat).
+// reading it (memory stays flat); require_writable_dir refuses an unusable output folder.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -74,4 +74,30 @@ TEST_CASE("a 1 GiB sparse file with a small header is refused from its header, w
   CHECK(error_of([&] { read_npz(dir / "big.npz"); }).find("not a zip/.npz file") != std::string::npos);
   // The readers used to copy the whole file into memory first (+1 GiB of peak memory).
   CHECK(max_rss_kib() - before < 64 * 1024);
+}
+
+TEST_CASE("require_writable_dir: creates the folder, refuses what cannot take files") {
+  test::ScratchDir dir;
+  require_writable_dir(dir / "new/sub", {"train.npz"});
+  CHECK(std::filesystem::is_directory(dir / "new/sub"));
+  CHECK(std::filesystem::is_empty(dir / "new/sub"));  // the probe file is gone
+
+  // Meaningful as root too: a path under a regular file, a target name taken by a folder.
+  write_file_atomic(dir / "file", std::string_view("x"));
+  CHECK(error_of([&] { require_writable_dir(dir / "file/out"); }).find("file/out: cannot create the folder") !=
+        std::string::npos);
+  std::filesystem::create_directories(dir / "set/train.npz");
+  CHECK(error_of([&] { require_writable_dir(dir / "set", {"params.json", "train.npz"}); })
+            .find("set/train.npz: is a folder") != std::string::npos);
+
+  // Permission bits stop only non-root users.
+  std::filesystem::create_directory(dir / "ro");
+  ::chmod((dir / "ro").c_str(), 0555);
+  if (::geteuid() == 0) {
+    MESSAGE("running as root: permission bits do not stop writes, the read-only folder case is skipped");
+  } else {
+    CHECK(error_of([&] { require_writable_dir(dir / "ro"); }).find("ro: cannot create files in this folder") !=
+          std::string::npos);
+  }
+  ::chmod((dir / "ro").c_str(), 0755);
 }
