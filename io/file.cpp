@@ -2,6 +2,7 @@
 #include "io/file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,6 +73,39 @@ std::string host_name() {
   return h;
 }
 
+// Digits only, as a pid; -1 otherwise.
+long parse_pid(const std::string& s) {
+  if (s.empty() || s.size() > 18) return -1;
+  long v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// Removes ".<base>.tmp-<host>-<pid>-<n>" files in `dir` left by killed saves of the same target:
+// this host's, whose process no longer exists. A file of a running process (a concurrent save of
+// the same target, in this process or another) is never touched; neither are other hosts' files
+// (a folder shared over the network). Best effort: errors are ignored.
+void remove_stale_temporaries(const std::string& dir, const std::string& base, const std::string& host) {
+  const std::string prefix = "." + base + ".tmp-";
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());  // host-pid-n
+    const auto last = rest.rfind('-');
+    if (last == std::string::npos || last == 0 || parse_pid(rest.substr(last + 1)) < 0) continue;
+    const auto before = rest.rfind('-', last - 1);
+    if (before == std::string::npos || rest.substr(0, before) != host) continue;
+    const long pid = parse_pid(rest.substr(before + 1, last - before - 1));
+    if (pid <= 0 || pid > 0x3FFFFFFF) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // running (or not ours to judge)
+    ::unlink(it->path().c_str());
+  }
+}
+
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) {
@@ -138,10 +172,12 @@ void write_file_atomic(const std::string& path, std::span<const std::byte> bytes
   // A fresh temp name in the same folder (same file system, so rename is atomic). O_EXCL makes
   // two writers (threads or processes) never share one; mode 0666 is filtered by the umask.
   static std::atomic<unsigned> counter{0};
+  static const std::string host = host_name();
+  remove_stale_temporaries(dir, base_name(path), host);
   std::string tmp;
   Fd f;
   for (int attempt = 0; f.fd < 0; ++attempt) {
-    tmp = dir + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) + "-" +
+    tmp = dir + "/." + base_name(path) + ".tmp-" + host + "-" + std::to_string(::getpid()) + "-" +
           std::to_string(counter.fetch_add(1));
     f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (f.fd < 0 && (errno != EEXIST || attempt > 100)) fail(path, "cannot create temporary file " + tmp, errno);

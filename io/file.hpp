@@ -4,7 +4,9 @@
 // write_file_atomic writes a temporary file in the same folder, fsyncs it, then renames it over
 // the target: a reader (or a crash) sees either the old file or the new one, never a mix. On a
 // thrown error the temporary file is removed; after a SIGKILL it stays behind as
-// ".<name>.tmp-<pid>-<n>" and the target is untouched.
+// ".<name>.tmp-<host>-<pid>-<n>" and the target is untouched. The next save of the same target
+// removes such leftovers whose process is gone (same host, pid no longer running); a temporary
+// file of a process still running (another save of the same target at this moment) is kept.
 #pragma once
 
 #include <cstddef>
