@@ -23,9 +23,13 @@ struct TextCursor {
   // Skips space, then consumes `c` or fails with "expected 'c'" and the context, if any.
   void expect(char c, std::string_view context = {}) {
     skip_space();
-    if (peek() != c)
-      static_cast<const Derived*>(this)->fail(std::string("expected '") + c + "'" +
-                                              (context.empty() ? "" : " " + std::string(context)));
+    if (peek() != c) {
+      std::string problem = "expected '";  // built with += (GCC 12 warns falsely on a + chain here)
+      problem += c;
+      problem += '\'';
+      if (!context.empty()) (problem += ' ') += context;
+      static_cast<const Derived*>(this)->fail(problem);
+    }
     ++pos;
   }
   // Skips space, then consumes `c` if it is next.
