@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <cstring>
+#include <limits>
+#include <new>
 #include <set>
 
 #include <zlib.h>
@@ -77,14 +78,16 @@ std::vector<std::byte> inflate_entry(const ZipEntry& e, const std::string& where
   if (e.size > kMaxInflateRatio * e.data.size() + 64)
     throw IoError(where + ": corrupt zip or zip bomb: " + std::to_string(e.data.size()) + " deflated bytes declare " +
                   std::to_string(e.size) + " uncompressed");
-  std::vector<std::byte> out(static_cast<std::size_t>(e.size));
+  // The output grows with what actually inflates (doubling, at most to the declared size), so a
+  // header that lies about the size costs no more memory than the data really hold.
+  std::vector<std::byte> out;
   // Raw deflate (no zlib header), fed in pieces of at most 1 GiB (zlib counts in 32-bit unsigned).
   z_stream z{};
   if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw IoError(where + ": zlib: cannot start inflating");
   std::byte spare{};  // zlib refuses a null output pointer, even with no room
   z.next_out = reinterpret_cast<Bytef*>(&spare);
   constexpr std::size_t kPiece = std::size_t(1) << 30;
-  std::size_t in_at = 0, out_at = 0;
+  std::size_t in_at = 0;
   std::string problem;
   for (;;) {
     if (z.avail_in == 0 && in_at < e.data.size()) {
@@ -93,11 +96,18 @@ std::vector<std::byte> inflate_entry(const ZipEntry& e, const std::string& where
       z.avail_in = static_cast<uInt>(n);
       in_at += n;
     }
-    if (z.avail_out == 0 && out_at < out.size()) {
-      const std::size_t n = std::min(kPiece, out.size() - out_at);
-      z.next_out = reinterpret_cast<Bytef*>(out.data() + out_at);
-      z.avail_out = static_cast<uInt>(n);
-      out_at += n;
+    if (z.avail_out == 0 && out.size() < e.size) {
+      const std::size_t done = static_cast<std::size_t>(z.total_out);
+      const std::size_t grown = static_cast<std::size_t>(
+          std::min<std::uint64_t>(e.size, std::max<std::uint64_t>(2 * out.size(), std::uint64_t(1) << 16)));
+      try {
+        out.resize(grown);
+      } catch (const std::bad_alloc&) {
+        inflateEnd(&z);
+        throw IoError(where + ": cannot allocate " + std::to_string(e.size) + " bytes to inflate the entry");
+      }
+      z.next_out = reinterpret_cast<Bytef*>(out.data() + done);
+      z.avail_out = static_cast<uInt>(std::min(kPiece, grown - done));
     }
     const int status = inflate(&z, Z_NO_FLUSH);
     if (status == Z_STREAM_END) break;
@@ -105,7 +115,7 @@ std::vector<std::byte> inflate_entry(const ZipEntry& e, const std::string& where
     // No progress: the input ended, or the declared size is full with data still to come.
     if (status == Z_BUF_ERROR && z.avail_in == 0 && in_at == e.data.size())
       problem = "truncated deflate data: " + std::to_string(z.total_out) + " of " + std::to_string(e.size) + " declared bytes";
-    else if (status == Z_BUF_ERROR && z.avail_out == 0 && out_at == out.size())
+    else if (status == Z_BUF_ERROR && z.avail_out == 0 && z.total_out == e.size)
       problem = "corrupt zip: the deflated data hold more than the declared " + std::to_string(e.size) + " bytes";
     else
       problem = std::string("corrupt deflate data") + (z.msg ? std::string(": ") + z.msg : std::string());
