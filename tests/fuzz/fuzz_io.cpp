@@ -1,9 +1,9 @@
 // libFuzzer target for the readers of io/: parse_npy, read_npz_bytes and parse_json on the same
 // input. Any outcome other than a value or an IoError (a crash, a sanitizer report, another
 // exception, an allocation above -malloc_limit_mb, a hang) is a finding. Arrays may be up to 4x
-// their bytes in the input (int8 -> int32) and deflated members up to kMaxInflateRatio more. Values that parse must
-// also survive a write -> read round trip unchanged. Built by `meson -Dfuzz=true` with clang (see
-// tests/io/meson.build) and run by tests/fuzz/run_fuzz.sh.
+// their bytes in the input (int8 -> int32), deflated members up to kMaxInflateRatio more. Values
+// that parse must also survive a write -> read round trip unchanged. Built by `meson -Dfuzz=true`
+// with clang (see tests/io/meson.build) and run by tests/fuzz/run_fuzz.sh.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
