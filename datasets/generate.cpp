@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "io/error.hpp"
+#include "io/file.hpp"
 
 namespace dg::datasets {
 
@@ -95,11 +96,28 @@ io::NamedArrays generate_split(const Generator& g, const Params& p, Split split,
 
   add_frame_times(p, split, l.frames, arrays);
   g.add_split_arrays(p, split, arrays);
+  const std::int64_t digest = params_digest(g, p);
+  arrays.emplace_back("params_digest", io::Array::from<std::int64_t>({}, &digest));
   return arrays;
+}
+
+std::int64_t params_digest(const Generator& g, const Params& p) {
+  // FNV-1a, 64 bits, over "<generator>\n<parameters as one-line JSON>"; the bits as an int64.
+  const std::string text = g.name() + "\n" + io::to_json(p.to_json(), 0);
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return static_cast<std::int64_t>(h);
 }
 
 std::string split_path(const std::string& dir, Split split) {
   return (std::filesystem::path(dir) / (std::string(split_name(split)) + ".npz")).string();
+}
+
+std::vector<std::string> dataset_file_names() {
+  std::vector<std::string> names;
+  for (Split s : kSplits) names.push_back(std::string(split_name(s)) + ".npz");
+  names.push_back("params.json");
+  return names;
 }
 
 std::string params_path(const std::string& dir) { return (std::filesystem::path(dir) / "params.json").string(); }
@@ -117,10 +135,17 @@ io::Json params_document(const Generator& g, const Params& p) {
 void generate_dataset(const Generator& g, const Params& p, const std::string& dir,
                       const std::function<void(const std::string&)>& log) {
   g.validate(p);
+  // The folder must take the files before any simulation runs.
+  try {
+    io::require_writable_dir(dir, dataset_file_names());
+  } catch (const io::IoError& e) {
+    throw DatasetError(std::string("output folder: ") + e.what());
+  }
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    throw DatasetError(dir + ": cannot create the output folder" + (ec ? ": " + ec.message() : std::string()));
+  // params.json marks a complete set: it goes first and comes back last, so that an interrupted
+  // run leaves a visibly incomplete folder, never old parameters beside new splits.
+  std::filesystem::remove(params_path(dir), ec);
+  if (ec) throw DatasetError(params_path(dir) + ": cannot remove the old parameter file: " + ec.message());
   for (Split s : kSplits) {
     const io::NamedArrays arrays = generate_split(g, p, s);
     const std::string path = split_path(dir, s);
@@ -163,6 +188,12 @@ ParamsFile read_params_file(const std::string& path) {
 }
 
 ParamsFile read_dataset_params(const std::string& dir, const std::string& generator) {
+  std::error_code ec;
+  if (!std::filesystem::exists(params_path(dir), ec) && std::filesystem::is_directory(dir, ec))
+    for (Split s : kSplits)
+      if (std::filesystem::exists(split_path(dir, s), ec))
+        throw DatasetError(params_path(dir) + ": missing: the data set is incomplete (params.json is written last; "
+                           "was its generation interrupted?); generate it again");
   ParamsFile params = read_params_file(params_path(dir));
   if (params.generator->name() != generator)
     throw DatasetError(params_path(dir) + ": generator '" + params.generator->name() + "', expected '" + generator + "'");

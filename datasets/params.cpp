@@ -66,6 +66,11 @@ io::Json checked(const ParamSpec& s, const io::Json& v) {
 
 std::string json_text(const io::Json& v) {
   if (v.kind() == io::Json::Kind::String) return v.as_string();
+  // NaN and Inf have no JSON text (to_json refuses them): printed as C++ prints them.
+  if (v.kind() == io::Json::Kind::Double && !std::isfinite(v.as_double())) {
+    const double x = v.as_double();
+    return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  }
   return io::to_json(v, 0);
 }
 
@@ -131,7 +136,7 @@ void Params::set(const std::string& name, const io::Json& value) {
 }
 
 void Params::set_real(const std::string& name, double value) {
-  if (!std::isfinite(value)) fail(name, "must be finite, got " + std::to_string(value));
+  if (!std::isfinite(value)) fail(name, "must be finite, got " + json_text(io::Json(value)));
   set(name, io::Json(value));
 }
 

@@ -88,7 +88,7 @@ class Params {
   std::vector<io::Json> values_;  // (specs) current values
 };
 
-// A value as text for messages ("0.001", "50000", "lorenz").
+// A value as text for messages ("0.001", "50000", "lorenz", "nan", "-inf").
 std::string json_text(const io::Json& v);
 
 }  // namespace dg::datasets

@@ -2,9 +2,11 @@
 #include "datasets/trajectories.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "datasets/error.hpp"
+#include "datasets/generate.hpp"
 #include "io/error.hpp"
 
 namespace dg::datasets {
@@ -33,6 +35,29 @@ void require_finite_frames(const std::vector<double>& x, const Trajectories& t, 
     std::ostringstream os;
     os << "non-finite value " << x[i] << " at simulation " << s << ", frame " << f << ", particle " << n
        << ", component " << c;
+    fail(where, name, os.str());
+  }
+}
+
+// Every value of a float array kept in `others` must be finite; the first that is not is named by
+// its index and the array's shape (for an (S, ...) extra the first index is the simulation).
+void require_finite_values(const io::Array& a, const std::string& where,
+                           const std::string& name) {
+  if (a.dtype() != io::DType::Float64 && a.dtype() != io::DType::Float32) return;
+  const std::vector<double> x = a.to_vector<double>();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isfinite(x[i])) continue;
+    // The multi-index of element i in C order.
+    const auto& shape = a.shape();
+    std::vector<std::int64_t> index(shape.size());
+    std::int64_t rest = static_cast<std::int64_t>(i);
+    for (std::size_t k = shape.size(); k-- > 0;) {
+      index[k] = rest % shape[k];
+      rest /= shape[k];
+    }
+    std::ostringstream os;
+    os << "non-finite value " << x[i] << " at index " << io::shape_string(index) << " of shape "
+       << io::shape_string(shape);
     fail(where, name, os.str());
   }
 }
@@ -96,14 +121,42 @@ Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string&
       t.dt_frame = floats(a, where, name)[0];
       if (!std::isfinite(t.dt_frame) || !(t.dt_frame > 0)) fail(where, name, "must be finite and > 0");
     }
+    require_finite_values(a, where, name);
     t.others.emplace_back(name, std::move(a));
   }
   return t;
 }
 
+namespace {
+
+// A split written by generate_dataset carries params_digest; when params.json sits beside it, both
+// must describe the same parameters (else the folder mixes two data sets).
+void check_against_params_file(const Trajectories& t, const std::string& path) {
+  const io::Array* digest = nullptr;
+  for (const auto& [name, a] : t.others)
+    if (name == "params_digest") digest = &a;
+  if (!digest) return;  // a user's file, or one written before digests existed
+  if (digest->dtype() != io::DType::Int64 || digest->numel() != 1)
+    fail(path, "params_digest", "must be an int64 scalar, got " + std::string(io::dtype_name(digest->dtype())) + " " +
+                                    io::shape_string(digest->shape()));
+  const std::string params = params_path(std::filesystem::path(path).parent_path().string());
+  std::error_code ec;
+  if (!std::filesystem::exists(params, ec)) return;
+  const ParamsFile f = read_params_file(params);
+  const std::int64_t want = params_digest(*f.generator, f.params), have = digest->as<std::int64_t>()[0];
+  if (have != want)
+    throw DatasetError(path + ": generated with other parameters than " + params + " (params_digest " +
+                       std::to_string(have) + ", params.json gives " + std::to_string(want) +
+                       "): the folder mixes two data sets, e.g. after an interrupted regeneration; generate it again");
+}
+
+}  // namespace
+
 Trajectories load_trajectories(const std::string& path) {
   try {
-    return trajectories_from_arrays(io::read_npz(path), path);
+    Trajectories t = trajectories_from_arrays(io::read_npz(path), path);
+    check_against_params_file(t, path);
+    return t;
   } catch (const io::IoError& e) {
     throw DatasetError(e.what());
   }

@@ -9,7 +9,8 @@
 //     particle and component);
 //   masses, charges (optional): float32/float64 (S, N), finite, masses > 0;
 //   dt_frame (optional): a finite scalar > 0.
-// Other arrays (sources, field grids, edges, ...) are kept as read, in `others`.
+// Other arrays (sources, field grids, edges, ...) are kept as read, in `others`; their float values
+//   must be finite too (the first NaN/Inf is named by its index and the array's shape).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,8 @@ struct Trajectories {
   const double* velocities_at(std::int64_t sim, std::int64_t frame) const { return velocities.data() + frame_offset(sim, frame); }
 };
 
+// Also checks the file against the params.json of its folder, when both say what parameters made
+// them: a split with another params_digest is refused (a folder mixing two data sets).
 Trajectories load_trajectories(const std::string& path);
 // The same checks on arrays already in memory; `where` names them in messages.
 Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string& where);

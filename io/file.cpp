@@ -1,13 +1,16 @@
-// Whole-file reads and atomic writes on POSIX file descriptors (see file.hpp).
+// Whole-file reads, mappings and atomic writes on POSIX file descriptors (see file.hpp).
 #include "io/file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "io/error.hpp"
 
@@ -51,14 +54,95 @@ void write_all(int fd, const std::byte* data, std::size_t n, const std::string& 
   }
 }
 
+// Opens a file for reading and checks that it is a regular file. O_NONBLOCK: opening a FIFO
+// would otherwise wait for a writer (it changes nothing for regular files).
+void open_regular(const std::string& path, Fd& f, struct stat& st) {
+  f.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (f.fd < 0) fail(path, "cannot open for reading", errno);
+  if (::fstat(f.fd, &st) != 0) fail(path, "cannot stat", errno);
+  if (S_ISDIR(st.st_mode)) throw IoError(path + ": not a regular file (a folder)");
+  if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file (a FIFO, socket or device)");
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  std::string h = buf;
+  for (char& c : h)
+    if (c == '/') c = '_';
+  return h;
+}
+
+// Digits only, as a pid; -1 otherwise.
+long parse_pid(const std::string& s) {
+  if (s.empty() || s.size() > 18) return -1;
+  long v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// Removes ".<base>.tmp-<host>-<pid>-<n>" files in `dir` left by killed saves of the same target:
+// this host's, whose process no longer exists. A file of a running process (a concurrent save of
+// the same target, in this process or another) is never touched; neither are other hosts' files
+// (a folder shared over the network). Best effort: errors are ignored.
+void remove_stale_temporaries(const std::string& dir, const std::string& base, const std::string& host) {
+  const std::string prefix = "." + base + ".tmp-";
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());  // host-pid-n
+    const auto last = rest.rfind('-');
+    if (last == std::string::npos || last == 0 || parse_pid(rest.substr(last + 1)) < 0) continue;
+    const auto before = rest.rfind('-', last - 1);
+    if (before == std::string::npos || rest.substr(0, before) != host) continue;
+    const long pid = parse_pid(rest.substr(before + 1, last - before - 1));
+    if (pid <= 0 || pid > 0x3FFFFFFF) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // running (or not ours to judge)
+    ::unlink(it->path().c_str());
+  }
+}
+
 }  // namespace
 
-std::vector<std::byte> read_file(const std::string& path) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) fail(path, "cannot open for reading", errno);
+MappedFile::MappedFile(const std::string& path) {
+  Fd f;
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) fail(path, "cannot stat", errno);
-  if (!S_ISREG(st.st_mode)) throw IoError(path + ": not a regular file");
+  open_regular(path, f, st);
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ == 0) return;
+  void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd, 0);
+  if (p == MAP_FAILED) fail(path, "cannot map for reading", errno);
+  data_ = static_cast<const std::byte*>(p);
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<std::byte*>(data_), size_);
+}
+
+void require_writable_dir(const std::string& dir, const std::vector<std::string>& names) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir, ec))
+    throw IoError(dir + ": cannot create the folder" + (ec ? ": " + ec.message() : std::string(" (a file is in the way)")));
+  // A probe file: the only test that also sees read-only mounts, ACLs and quotas.
+  const std::string probe = dir + "/.dynagrad-write-test-" + host_name() + "-" + std::to_string(::getpid());
+  Fd f{::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+  if (f.fd < 0) fail(dir, "cannot create files in this folder", errno);
+  ::unlink(probe.c_str());
+  for (const std::string& name : names) {
+    const std::string path = dir + "/" + name;
+    if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a folder, it cannot be replaced by a file");
+  }
+}
+
+std::vector<std::byte> read_file(const std::string& path) {
+  Fd f;
+  struct stat st {};
+  open_regular(path, f, st);
 
   // Read until end of file; st_size is only a hint (the file may change while we read).
   std::vector<std::byte> bytes;
@@ -88,10 +172,12 @@ void write_file_atomic(const std::string& path, std::span<const std::byte> bytes
   // A fresh temp name in the same folder (same file system, so rename is atomic). O_EXCL makes
   // two writers (threads or processes) never share one; mode 0666 is filtered by the umask.
   static std::atomic<unsigned> counter{0};
+  static const std::string host = host_name();
+  remove_stale_temporaries(dir, base_name(path), host);
   std::string tmp;
   Fd f;
   for (int attempt = 0; f.fd < 0; ++attempt) {
-    tmp = dir + "/." + base_name(path) + ".tmp-" + std::to_string(::getpid()) + "-" +
+    tmp = dir + "/." + base_name(path) + ".tmp-" + host + "-" + std::to_string(::getpid()) + "-" +
           std::to_string(counter.fetch_add(1));
     f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (f.fd < 0 && (errno != EEXIST || attempt > 100)) fail(path, "cannot create temporary file " + tmp, errno);

@@ -6,16 +6,16 @@
 #include "io/error.hpp"
 #include "io/file.hpp"
 #include "io/json.hpp"
+#include "io/text_cursor.hpp"
 
 namespace dg::io {
 namespace {
 
 constexpr int kMaxDepth = 256;
 
-struct Parser {
-  std::string_view s;
+struct Parser : TextCursor<Parser> {
   const std::string& where;
-  std::size_t pos = 0;
+  Parser(std::string_view text, const std::string& w) : TextCursor<Parser>{text, 0}, where(w) {}
 
   [[noreturn]] void fail(const std::string& problem) const {
     // Line and column (1-based, in bytes) of the current position.
@@ -25,22 +25,6 @@ struct Parser {
       else ++column;
     }
     throw IoError(where + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + problem);
-  }
-  bool at_end() const { return pos >= s.size(); }
-  char peek() const { return at_end() ? '\0' : s[pos]; }
-  void skip_space() {
-    while (!at_end() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) ++pos;
-  }
-  void expect(char c, const char* context) {
-    skip_space();
-    if (peek() != c) fail(std::string("expected '") + c + "' " + context);
-    ++pos;
-  }
-  bool accept(char c) {
-    skip_space();
-    if (peek() != c) return false;
-    ++pos;
-    return true;
   }
 
   Json value(int depth) {
@@ -210,7 +194,7 @@ struct Parser {
 }  // namespace
 
 Json parse_json(std::string_view text, const std::string& where) {
-  Parser p{text, where};
+  Parser p(text, where);
   Json v = p.value(0);
   p.skip_space();
   if (!p.at_end()) p.fail("unexpected text after the value");

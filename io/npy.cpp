@@ -4,6 +4,7 @@
 //   | header dict text padded with spaces and ending in '\n' (total preamble a multiple of 64)
 //   | the data: numel * itemsize bytes, C order.
 #include <algorithm>
+#include <bit>
 
 #include "io/file.hpp"
 #include "io/npy.hpp"
@@ -16,6 +17,7 @@ constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
 constexpr std::size_t kAlign = 64;  // numpy pads the preamble to this
 
+// The dtypes written (and read without conversion): little-endian float32/64, int32/64.
 struct DescrInfo {
   const char* descr;
   DType dtype;
@@ -23,19 +25,97 @@ struct DescrInfo {
 constexpr DescrInfo kDescrs[] = {
     {"<f4", DType::Float32}, {"<f8", DType::Float64}, {"<i4", DType::Int32}, {"<i8", DType::Int64}};
 
-DType dtype_from_descr(const std::string& descr, const std::string& where) {
-  for (const DescrInfo& d : kDescrs)
-    if (descr == d.descr) return d.dtype;
-  if (!descr.empty() && descr[0] == '>')
-    throw IoError(where + ": big-endian dtype '" + descr + "' is not supported (save with a little-endian dtype, '<" +
-                  descr.substr(1) + "')");
-  throw IoError(where + ": unsupported dtype '" + descr + "' (supported: '<f4', '<f8', '<i4', '<i8')");
-}
-
 const char* descr_of(DType dtype) {
   for (const DescrInfo& d : kDescrs)
     if (d.dtype == dtype) return d.descr;
   return "?";
+}
+
+// A dtype as stored in a file: kind ('f' float, 'i' signed, 'u' unsigned, 'b' bool), item size,
+// byte order, and the DType it is read as (the smallest that holds every value exactly).
+struct StoredType {
+  char kind = 'f';
+  std::size_t size = 8;
+  bool big_endian = false;
+  DType dtype = DType::Float64;
+  bool plain() const { return !big_endian && dtype_size(dtype) == size && (kind == 'f' || kind == 'i'); }  // bytes = values
+};
+
+StoredType stored_type(const std::string& descr, const std::string& where) {
+  const std::string supported = " (supported: float16/32/64, int8/16/32/64, uint8/16/32/64, bool, either byte order)";
+  if (descr.size() >= 2 && descr[1] == 'O')
+    throw IoError(where + ": object arrays (dtype '" + printable(descr, 20) + "') hold Python objects, not numbers: "
+                  "they are not read; save a numeric array (numpy.asarray(x, dtype=numpy.float64))");
+  StoredType t;
+  const bool sized = descr.size() == 3 && descr[2] >= '1' && descr[2] <= '8';
+  if (!sized || (descr[0] != '<' && descr[0] != '>' && descr[0] != '|'))
+    throw IoError(where + ": unsupported dtype '" + printable(descr, 20) + "'" + supported);
+  t.kind = descr[1];
+  t.size = static_cast<std::size_t>(descr[2] - '0');
+  t.big_endian = descr[0] == '>' && t.size > 1;
+  const std::size_t z = t.size;
+  if (t.kind == 'f' && (z == 2 || z == 4)) t.dtype = DType::Float32;
+  else if (t.kind == 'f' && z == 8) t.dtype = DType::Float64;
+  else if (t.kind == 'i' && (z == 1 || z == 2 || z == 4)) t.dtype = DType::Int32;
+  else if (t.kind == 'i' && z == 8) t.dtype = DType::Int64;
+  else if (t.kind == 'u' && (z == 1 || z == 2)) t.dtype = DType::Int32;
+  else if (t.kind == 'u' && (z == 4 || z == 8)) t.dtype = DType::Int64;
+  else if (t.kind == 'b' && z == 1) t.dtype = DType::Int32;
+  else throw IoError(where + ": unsupported dtype '" + printable(descr, 20) + "'" + supported);
+  if (z > 1 && descr[0] == '|') throw IoError(where + ": dtype '" + descr + "' needs a byte order ('<' or '>')");
+  return t;
+}
+
+// IEEE binary16 bits -> float (exact: every half is a float).
+float half_to_float(std::uint32_t h) {
+  const std::uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, frac = h & 0x3FF;
+  float v;
+  if (exp == 0) v = std::ldexp(static_cast<float>(frac), -24);                   // zero, subnormal
+  else if (exp == 31) v = frac ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  else v = std::ldexp(static_cast<float>(frac | 0x400), static_cast<int>(exp) - 25);
+  return sign ? -v : v;
+}
+
+// Converts `numel` stored elements at `src` into out (C order), transposing Fortran order.
+template <class T>
+void decode(const std::byte* src, const StoredType& t, bool fortran, Array& out, const std::string& where) {
+  T* dst = out.as<T>().data();
+  const std::vector<std::int64_t>& shape = out.shape();
+  const std::size_t rank = shape.size();
+  // C-order strides; for Fortran order the file index runs the first axis fastest.
+  std::vector<std::int64_t> stride(rank, 1), index(rank, 0);
+  for (std::size_t k = rank; k-- > 1;) stride[k - 1] = stride[k] * shape[k];
+  std::int64_t at = 0;  // destination offset of the current file element
+  for (std::int64_t n = 0; n < out.numel(); ++n) {
+    std::uint64_t bits = 0;
+    const std::byte* p = src + static_cast<std::size_t>(n) * t.size;
+    for (std::size_t b = 0; b < t.size; ++b)
+      bits |= std::to_integer<std::uint64_t>(p[t.big_endian ? t.size - 1 - b : b]) << (8 * b);
+    T v{};
+    if (t.kind == 'f') {
+      if (t.size == 2) v = static_cast<T>(half_to_float(static_cast<std::uint32_t>(bits)));
+      else if (t.size == 4) v = static_cast<T>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
+      else v = static_cast<T>(std::bit_cast<double>(bits));
+    } else if (t.kind == 'i') {
+      const unsigned shift = static_cast<unsigned>(64 - 8 * t.size);  // sign-extend
+      v = static_cast<T>(static_cast<std::int64_t>(bits << shift) >> shift);
+    } else if (t.kind == 'u') {
+      if (bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        throw IoError(where + ": element " + std::to_string(n) + " (" + std::to_string(bits) +
+                      ") of a uint64 array does not fit int64");
+      v = static_cast<T>(bits);
+    } else {
+      v = static_cast<T>(bits != 0);  // bool
+    }
+    dst[fortran ? at : n] = v;
+    if (fortran)  // next file element: advance the first axis, carrying into the next ones
+      for (std::size_t k = 0; k < rank; ++k) {
+        at += stride[k];
+        if (++index[k] < shape[k]) break;
+        at -= stride[k] * shape[k];
+        index[k] = 0;
+      }
+  }
 }
 
 std::uint32_t load_le(const std::byte* p, int n) {
@@ -120,14 +200,11 @@ Array parse_npy(std::span<const std::byte> bytes, const std::string& where) {
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + header_start, header_len);
   const NpyHeader header = parse_npy_header(text, where);
 
-  // Dtype, order, shape, then the data size must match exactly.
-  const DType dtype = dtype_from_descr(header.descr, where);
-  if (header.fortran_order)
-    throw IoError(where + ": fortran_order True (Fortran-ordered arrays) is not supported; save a C-ordered array "
-                          "(numpy.ascontiguousarray)");
-  const std::int64_t numel = checked_numel(header.shape, dtype_size(dtype), where);
+  // Dtype, shape, then the data size must match exactly.
+  const StoredType stored = stored_type(header.descr, where);
+  const std::int64_t numel = checked_numel(header.shape, std::max(stored.size, dtype_size(stored.dtype)), where);
   const std::size_t data_start = header_start + header_len;
-  const std::size_t want = static_cast<std::size_t>(numel) * dtype_size(dtype);
+  const std::size_t want = static_cast<std::size_t>(numel) * stored.size;
   const std::size_t have = size - data_start;
   if (have < want)
     throw IoError(where + ": truncated: header says " + std::to_string(want) + " bytes, " + std::to_string(have) +
@@ -136,8 +213,20 @@ Array parse_npy(std::span<const std::byte> bytes, const std::string& where) {
     throw IoError(where + ": trailing garbage: header says " + std::to_string(want) + " bytes, " +
                   std::to_string(have) + " present");
 
-  Array a(dtype, header.shape);
-  if (want > 0) std::memcpy(a.raw(), bytes.data() + data_start, want);
+  // The bytes as they are, or converted (byte order, narrower types, Fortran order).
+  Array a(stored.dtype, header.shape);
+  const bool fortran = header.fortran_order && header.shape.size() > 1;
+  const std::byte* src = bytes.data() + data_start;
+  if (stored.plain() && !fortran) {
+    if (want > 0) std::memcpy(a.raw(), src, want);
+    return a;
+  }
+  switch (stored.dtype) {
+    case DType::Float32: decode<float>(src, stored, fortran, a, where); break;
+    case DType::Float64: decode<double>(src, stored, fortran, a, where); break;
+    case DType::Int32: decode<std::int32_t>(src, stored, fortran, a, where); break;
+    case DType::Int64: decode<std::int64_t>(src, stored, fortran, a, where); break;
+  }
   return a;
 }
 
@@ -169,7 +258,10 @@ std::vector<std::byte> serialize_npy(const Array& a) {
   return out;
 }
 
-Array read_npy(const std::string& path) { return parse_npy(read_file(path), path); }
+Array read_npy(const std::string& path) {
+  const MappedFile file(path);  // parse_npy checks the header and the size before the data
+  return parse_npy(file.bytes(), path);
+}
 
 void write_npy(const std::string& path, const Array& a) { write_file_atomic(path, serialize_npy(a)); }
 

@@ -2,10 +2,18 @@
 // An Array is what one .npy file holds: a dtype (float32, float64, int32, int64), a shape and the
 // values in C order, little-endian. Files:
 //   .npy: format versions 1.0 and 2.0 are read; 1.0 is written (2.0 when the header needs it),
-//         byte-identical to numpy.save for the same array.
-//   .npz: an uncompressed ("stored") zip of .npy entries, as numpy.savez writes it (see zip.hpp).
+//         byte-identical to numpy.save for the same array. Besides the four dtypes above, files
+//         as numpy users write them are read and converted exactly: big-endian numbers (to the
+//         same type), float16 (-> float32), bool, int8, int16, uint8, uint16 (-> int32), uint32,
+//         uint64 (-> int64; a uint64 above 2^63 - 1 is an error), and Fortran order (-> C order).
+//         Object, complex, string and structured arrays are refused with a clear IoError.
+//   .npz: a zip of .npy entries, stored (numpy.savez) or deflated (numpy.savez_compressed); see
+//         zip.hpp. Written uncompressed, as numpy.savez writes it.
 // Every reader is safe on arbitrary bytes: a malformed file gives an IoError naming the file, the
-// array and the problem, never a crash or an allocation larger than the input.
+// array and the problem, never a crash. Allocations are bounded by the input: at most 4x its size
+// for a .npy (int8 -> int32) and, for deflated entries, by deflate's largest ratio (kMaxInflateRatio).
+// read_npy / read_npz map the file (no copy of the whole file in memory) and check the header and
+// the declared sizes before touching the data; a FIFO or other non-regular file is refused at once.
 #pragma once
 
 #include <cmath>

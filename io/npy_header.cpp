@@ -4,41 +4,19 @@
 #include <limits>
 
 #include "io/error.hpp"
+#include "io/text_cursor.hpp"
 
 namespace dg::io {
 namespace {
 
 // A cursor over the header text; every failure names the offset and shows the header.
-struct Cursor {
-  std::string_view s;
-  std::size_t pos = 0;
+struct Cursor : TextCursor<Cursor> {
   const std::string& where;
+  Cursor(std::string_view text, const std::string& w) : TextCursor<Cursor>{text, 0}, where(w) {}
 
   [[noreturn]] void fail(const std::string& problem) const {
     throw IoError(where + ": malformed .npy header: " + problem + " at offset " + std::to_string(pos) +
                   " in: " + printable(s, 100));
-  }
-  bool at_end() const { return pos >= s.size(); }
-  char peek() const { return at_end() ? '\0' : s[pos]; }
-  void skip_space() {
-    while (!at_end() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) ++pos;
-  }
-  void expect(char c) {
-    skip_space();
-    if (peek() != c) fail(std::string("expected '") + c + "'");
-    ++pos;
-  }
-  bool accept(char c) {
-    skip_space();
-    if (peek() != c) return false;
-    ++pos;
-    return true;
-  }
-  bool accept_word(std::string_view w) {
-    skip_space();
-    if (s.substr(pos, w.size()) != w) return false;
-    pos += w.size();
-    return true;
   }
 
   // A Python string literal in single or double quotes, without escapes.
@@ -89,7 +67,7 @@ struct Cursor {
 }  // namespace
 
 NpyHeader parse_npy_header(std::string_view text, const std::string& where) {
-  Cursor c{text, 0, where};
+  Cursor c(text, where);
   NpyHeader h;
   bool seen_descr = false, seen_fortran = false, seen_shape = false;
 

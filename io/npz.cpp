@@ -1,4 +1,4 @@
-// .npz files: a stored zip whose entries are "<name>.npy" files (see npy.hpp and zip.hpp).
+// .npz files: a zip (stored or deflated entries) whose entries are "<name>.npy" files (see npy.hpp and zip.hpp).
 #include "io/file.hpp"
 #include "io/npy.hpp"
 #include "io/zip.hpp"
@@ -7,17 +7,23 @@ namespace dg::io {
 
 NamedArrays read_npz_bytes(std::span<const std::byte> bytes, const std::string& where) {
   NamedArrays arrays;
-  for (const ZipEntry& e : read_stored_zip(bytes, where)) {
+  for (const ZipEntry& e : read_zip(bytes, where)) {
     if (e.name.size() < 4 || e.name.compare(e.name.size() - 4, 4, ".npy") != 0)
       throw IoError(where + ": entry '" + printable(e.name) + "' is not a .npy file");
     std::string name = e.name.substr(0, e.name.size() - 4);
-    Array a = parse_npy(e.data, where + ": array '" + printable(name) + "'");
+    const std::string at = where + ": array '" + printable(name) + "'";
+    // A deflated entry is inflated into its own buffer (bounded by zip.hpp's ratio), one at a time.
+    const std::vector<std::byte> inflated = e.deflated ? inflate_entry(e, at) : std::vector<std::byte>{};
+    Array a = parse_npy(e.deflated ? std::span<const std::byte>(inflated) : e.data, at);
     arrays.emplace_back(std::move(name), std::move(a));
   }
   return arrays;
 }
 
-NamedArrays read_npz(const std::string& path) { return read_npz_bytes(read_file(path), path); }
+NamedArrays read_npz(const std::string& path) {
+  const MappedFile file(path);  // the zip's end records are read first, then only what they declare
+  return read_npz_bytes(file.bytes(), path);
+}
 
 std::vector<std::byte> serialize_npz(const NamedArrays& arrays, bool force_zip64) {
   // Each array as .npy bytes, then all of them zipped (the zip writer refuses duplicate names).

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <cstring>
+#include <limits>
+#include <new>
 #include <set>
+
+#include <zlib.h>
 
 #include "io/error.hpp"
 
@@ -62,7 +65,71 @@ std::string entry_where(const std::string& where, const std::string& name) {
                       : ": entry '" + printable(name) + "'");
 }
 
+void check_crc(std::span<const std::byte> data, std::uint32_t crc, const std::string& at) {
+  const std::uint32_t actual = crc32(data);
+  if (actual != crc)
+    throw IoError(at + ": CRC-32 mismatch (stored " + std::to_string(crc) + ", computed " + std::to_string(actual) +
+                  "): the file is corrupt");
+}
+
 }  // namespace
+
+std::vector<std::byte> inflate_entry(const ZipEntry& e, const std::string& where) {
+  if (e.size > kMaxInflateRatio * e.data.size() + 64)
+    throw IoError(where + ": corrupt zip or zip bomb: " + std::to_string(e.data.size()) + " deflated bytes declare " +
+                  std::to_string(e.size) + " uncompressed");
+  // The output grows with what actually inflates (doubling, at most to the declared size), so a
+  // header that lies about the size costs no more memory than the data really hold.
+  std::vector<std::byte> out;
+  // Raw deflate (no zlib header), fed in pieces of at most 1 GiB (zlib counts in 32-bit unsigned).
+  z_stream z{};
+  if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw IoError(where + ": zlib: cannot start inflating");
+  std::byte spare{};  // zlib refuses a null output pointer, even with no room
+  z.next_out = reinterpret_cast<Bytef*>(&spare);
+  constexpr std::size_t kPiece = std::size_t(1) << 30;
+  std::size_t in_at = 0;
+  std::string problem;
+  for (;;) {
+    if (z.avail_in == 0 && in_at < e.data.size()) {
+      const std::size_t n = std::min(kPiece, e.data.size() - in_at);
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(e.data.data() + in_at));
+      z.avail_in = static_cast<uInt>(n);
+      in_at += n;
+    }
+    if (z.avail_out == 0 && out.size() < e.size) {
+      const std::size_t done = static_cast<std::size_t>(z.total_out);
+      const std::size_t grown = static_cast<std::size_t>(
+          std::min<std::uint64_t>(e.size, std::max<std::uint64_t>(2 * out.size(), std::uint64_t(1) << 16)));
+      try {
+        out.resize(grown);
+      } catch (const std::bad_alloc&) {
+        inflateEnd(&z);
+        throw IoError(where + ": cannot allocate " + std::to_string(e.size) + " bytes to inflate the entry");
+      }
+      z.next_out = reinterpret_cast<Bytef*>(out.data() + done);
+      z.avail_out = static_cast<uInt>(std::min(kPiece, grown - done));
+    }
+    const int status = inflate(&z, Z_NO_FLUSH);
+    if (status == Z_STREAM_END) break;
+    if (status == Z_OK) continue;
+    // No progress: the input ended, or the declared size is full with data still to come.
+    if (status == Z_BUF_ERROR && z.avail_in == 0 && in_at == e.data.size())
+      problem = "truncated deflate data: " + std::to_string(z.total_out) + " of " + std::to_string(e.size) + " declared bytes";
+    else if (status == Z_BUF_ERROR && z.avail_out == 0 && z.total_out == e.size)
+      problem = "corrupt zip: the deflated data hold more than the declared " + std::to_string(e.size) + " bytes";
+    else
+      problem = std::string("corrupt deflate data") + (z.msg ? std::string(": ") + z.msg : std::string());
+    break;
+  }
+  const std::uint64_t produced = z.total_out;
+  inflateEnd(&z);
+  if (!problem.empty()) throw IoError(where + ": " + problem);
+  if (produced != e.size)
+    throw IoError(where + ": corrupt zip: the deflated data hold " + std::to_string(produced) + " bytes, " +
+                  std::to_string(e.size) + " declared");
+  check_crc(out, e.crc, where);
+  return out;
+}
 
 std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc) {
   crc = ~crc;
@@ -158,7 +225,7 @@ std::vector<std::byte> write_stored_zip(const std::vector<ZipEntry>& entries, bo
   return std::move(out.b);
 }
 
-std::vector<ZipEntry> read_stored_zip(std::span<const std::byte> s, const std::string& where) {
+std::vector<ZipEntry> read_zip(std::span<const std::byte> s, const std::string& where) {
   const std::size_t size = s.size();
 
   // End record: the last signature whose comment runs exactly to the end of the file.
@@ -229,16 +296,19 @@ std::vector<ZipEntry> read_stored_zip(std::span<const std::byte> s, const std::s
     }
     p += 46 + name_len + extra_len + comment_len;
 
-    // What this reader supports: stored, unencrypted, single disk, sizes that agree.
+    // What this reader supports: stored or deflated, unencrypted, single disk, sizes that agree.
     if (flags & 1) throw IoError(at + ": encrypted zip entries are not supported");
-    if (method == 8)
-      throw IoError(at + ": compressed .npz is not supported; save with numpy.savez, not savez_compressed");
-    if (method != 0)
-      throw IoError(at + ": zip compression method " + std::to_string(method) + " is not supported (only stored entries)");
+    if (method != 0 && method != 8)
+      throw IoError(at + ": zip compression method " + std::to_string(method) +
+                    " is not supported (stored and deflate are: numpy.savez, numpy.savez_compressed)");
     if (entry_disk != 0) throw IoError(at + ": multi-disk zip archives are not supported");
-    if (csize != usize)
+    if (method == 0 && csize != usize)
       throw IoError(at + ": corrupt zip: stored entry with compressed size " + std::to_string(csize) +
                     " != uncompressed size " + std::to_string(usize));
+    if (method == 8 && usize > kMaxInflateRatio * csize + 64)
+      throw IoError(at + ": corrupt zip or zip bomb: " + std::to_string(csize) + " deflated bytes declare " +
+                    std::to_string(usize) + " uncompressed (deflate reaches at most " +
+                    std::to_string(kMaxInflateRatio) + ":1)");
     if (!names.insert(name).second) throw IoError(at + ": duplicate entry name in the zip archive");
 
     // The local header and the data must lie before the central directory.
@@ -253,11 +323,8 @@ std::vector<ZipEntry> read_stored_zip(std::span<const std::byte> s, const std::s
     if (local_name_len != name_len || std::memcmp(s.data() + offset + 30, name.data(), name_len) != 0)
       throw IoError(at + ": corrupt zip: local header name differs from the central directory");
     const std::span<const std::byte> data = s.subspan(data_at, csize);
-    const std::uint32_t actual = crc32(data);
-    if (actual != crc)
-      throw IoError(at + ": CRC-32 mismatch (stored " + std::to_string(crc) + ", computed " + std::to_string(actual) +
-                    "): the file is corrupt");
-    entries.push_back({name, data});
+    if (method == 0) check_crc(data, static_cast<std::uint32_t>(crc), at);
+    entries.push_back({name, data, method == 8, usize, static_cast<std::uint32_t>(crc)});
     spans.emplace_back(offset, data_at + csize);
   }
 

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 what="${1:-}"
 case "$what" in demo|test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
 
-packages=(g++ meson ninja-build pkg-config libeigen3-dev doctest-dev python3-numpy)
+packages=(g++ meson ninja-build pkg-config libeigen3-dev doctest-dev zlib1g-dev python3-numpy)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

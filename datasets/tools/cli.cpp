@@ -11,6 +11,7 @@
 #include "datasets/generate.hpp"
 #include "datasets/info.hpp"
 #include "io/error.hpp"
+#include "io/file.hpp"
 
 namespace dg::datasets::cli {
 
@@ -82,6 +83,14 @@ std::vector<Job> plan(const GenerateOptions& o, std::ostream& err) {
     } catch (const DatasetError& e) {
       const std::string what = e.what(), prefix = j.generator->name() + ": ";
       throw DatasetError(what.rfind(prefix, 0) == 0 ? what : prefix + what);
+    }
+  }
+  // The output folders last (creating them is the first write): usable before any simulation.
+  for (const Job& j : jobs) {
+    try {
+      io::require_writable_dir(j.dir, dataset_file_names());
+    } catch (const io::IoError& e) {
+      throw DatasetError(std::string("--out: ") + e.what());
     }
   }
   return jobs;

@@ -61,6 +61,43 @@ def write_valid():
              dt=np.float64(0.001))
     np.savez(os.path.join(VALID, "empty.npz"))
 
+    # Files as numpy users write them, converted on read (io/npy.hpp):
+    #   f16[i] = (i - 3) / 4                     (8,) float16 -> float32
+    #   be_f8[i, j] = 3 i + j + 0.5              (2, 3) big-endian float64
+    #   be_i4[i] = (i - 2) * 70000               (5,) big-endian int32
+    #   fortran[i, j, k] = 100 i + 10 j + k      (2, 3, 4) float64, Fortran order
+    #   fortran_be_i2[i, j] = 10 i - j           (3, 2) big-endian int16, Fortran order
+    #   mask[i] = i % 3 == 0                     (7,) bool -> int32 0/1
+    #   u1[i] = 250 + i                          (6,) uint8 -> int32
+    #   i1[i] = i - 128                          (256,) int8 -> int32
+    #   i2[i] = (i - 4) * 8000                   (9,) int16 -> int32
+    #   u2[i] = 65535 - i                        (3,) uint16 -> int32
+    #   u4[i] = 4000000000 + i                   (3,) uint32 -> int64
+    #   u8[i] = 2^62 + i                         (3,) uint64 -> int64
+    save(os.path.join(VALID, "f16.npy"), ((np.arange(8) - 3) / 4).astype(np.float16))
+    save(os.path.join(VALID, "be_f8.npy"), (np.arange(6).reshape(2, 3) + 0.5).astype(">f8"))
+    save(os.path.join(VALID, "be_i4.npy"), ((np.arange(5) - 2) * 70000).astype(">i4"))
+    i, j, k = np.meshgrid(np.arange(2), np.arange(3), np.arange(4), indexing="ij")
+    save(os.path.join(VALID, "fortran.npy"), np.asfortranarray((100 * i + 10 * j + k).astype(np.float64)))
+    i, j = np.meshgrid(np.arange(3), np.arange(2), indexing="ij")
+    save(os.path.join(VALID, "fortran_be_i2.npy"), np.asfortranarray((10 * i - j).astype(">i2")))
+    save(os.path.join(VALID, "mask.npy"), np.arange(7) % 3 == 0)
+    save(os.path.join(VALID, "u1.npy"), (250 + np.arange(6)).astype(np.uint8))
+    save(os.path.join(VALID, "i1.npy"), (np.arange(256) - 128).astype(np.int8))
+    save(os.path.join(VALID, "i2.npy"), ((np.arange(9) - 4) * 8000).astype(np.int16))
+    save(os.path.join(VALID, "u2.npy"), (65535 - np.arange(3)).astype(np.uint16))
+    save(os.path.join(VALID, "u4.npy"), (4000000000 + np.arange(3)).astype(np.uint32))
+    save(os.path.join(VALID, "u8.npy"), (2 ** 62 + np.arange(3)).astype(np.uint64))
+    # numpy.savez_compressed (deflated members) with a bool mask among good arrays:
+    #   positions[s, t, d] = s + 0.1 t - 0.01 d  (2, 4, 3) float64
+    #   mask[i] = i % 2 == 1                     (5,) bool
+    #   big[i] = i % 7                           (20000,) float32 (compresses well)
+    s, t, d = np.meshgrid(np.arange(2), np.arange(4), np.arange(3), indexing="ij")
+    np.savez_compressed(os.path.join(VALID, "compressed.npz"),
+                        positions=s + 0.1 * t - 0.01 * d,
+                        mask=np.arange(5) % 2 == 1,
+                        big=(np.arange(20000) % 7).astype(np.float32))
+
 
 # ---- hand-made malformed .npy files --------------------------------------------------------------
 
@@ -82,18 +119,20 @@ def dict_header(descr="'<f8'", fortran="False", shape="(3,)"):
 # ---- hand-made zip archives ----------------------------------------------------------------------
 
 def zip_raw(entries, cd_offset_delta=0, central_overrides=None):
-    """A stored zip built by hand. entries: list of dicts with name, data and optional
-    flags, method, crc, offset (local header offset written in the central directory)."""
+    """A zip built by hand. entries: list of dicts with name, data and optional flags, method,
+    crc, offset (local header offset written in the central directory), usize (uncompressed
+    size, default len(data))."""
     out, central = b"", b""
     for e in entries:
         name = e["name"].encode()
         data = e["data"]
         crc = e.get("crc", zlib.crc32(data))
+        usize = e.get("usize", len(data))
         e.setdefault("offset", len(out))
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, e.get("flags", 0), e.get("method", 0), 0, 0x21,
-                           crc, len(data), len(data), len(name), 0) + name + e.get("raw", data)
+                           crc, len(data), usize, len(name), 0) + name + e.get("raw", data)
         central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, e.get("flags", 0), e.get("method", 0),
-                               0, 0x21, crc, len(data), len(data), len(name), 0, 0, 0, 0, 0,
+                               0, 0x21, crc, len(data), usize, len(name), 0, 0, 0, 0, 0,
                                e["offset"]) + name
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central),
                       len(out) + cd_offset_delta, 0)
@@ -124,10 +163,10 @@ def write_corpus():
         "header_int_too_large.npy": npy_raw(dict_header(shape="(99999999999999999999,)")),
         "header_binary.npy": npy_raw("{'descr': '\x01\xff"),
         # dtype, order, shape, size
-        "fortran_order.npy": npy_bytes(np.asfortranarray(np.arange(6.0).reshape(2, 3))),
-        "big_endian.npy": npy_bytes(np.arange(3, dtype=">f8")),
         "complex_dtype.npy": npy_bytes(np.arange(3, dtype=np.complex128)),
-        "bool_dtype.npy": npy_bytes(np.array([True, False])),
+        "object_dtype.npy": npy_bytes(np.array([1, "a", None], dtype=object)),
+        "no_byte_order.npy": npy_raw(dict_header(descr="'|f8'"), b"\0" * 24),
+        "u8_too_large.npy": npy_bytes(np.array([1, 2 ** 63 + 5], dtype=np.uint64)),
         "structured_dtype.npy": npy_bytes(np.zeros(2, dtype=[("a", "<f4"), ("b", "<i4")])),
         "negative_dim.npy": npy_raw(dict_header(shape="(2, -3)")),
         "shape_overflow.npy": npy_raw(dict_header(shape="(1099511627776, 1099511627776)")),
@@ -137,9 +176,6 @@ def write_corpus():
 
     # .npz archives
     arr = npy_bytes(np.arange(4, dtype=np.int32))
-    b = io.BytesIO()
-    np.savez_compressed(b, x=np.arange(100.0))
-    cases["compressed.npz"] = b.getvalue()
     b = io.BytesIO()
     np.savez(b, x=np.arange(10.0), y=np.arange(5, dtype=np.int64))
     cases["truncated.npz"] = b.getvalue()[:300]
@@ -157,6 +193,21 @@ def write_corpus():
     a_data = b"junk" + inner_b + b"b.npy" + arr
     z = zip_raw([{"name": "a.npy", "data": a_data}, {"name": "b.npy", "data": arr, "offset": 30 + 5 + 4, "raw": b""}])
     cases["overlapping.npz"] = z
+    # Deflated entries (method 8) that lie: bad data, cut short, longer than declared, a zip bomb.
+    def deflate(data):
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return c.compress(data) + c.flush()
+    packed = deflate(arr)
+    cases["deflate_bad_data.npz"] = zip_raw([{"name": "x.npy", "data": b"\xff" * 20, "method": 8,
+                                              "usize": len(arr), "crc": zlib.crc32(arr)}])
+    cases["deflate_truncated.npz"] = zip_raw([{"name": "x.npy", "data": packed[:len(packed) // 2], "method": 8,
+                                               "usize": len(arr), "crc": zlib.crc32(arr)}])
+    cases["deflate_longer.npz"] = zip_raw([{"name": "x.npy", "data": packed, "method": 8,
+                                            "usize": len(arr) - 8, "crc": zlib.crc32(arr)}])
+    cases["deflate_crc.npz"] = zip_raw([{"name": "x.npy", "data": packed, "method": 8,
+                                         "usize": len(arr), "crc": zlib.crc32(arr) ^ 1}])
+    cases["zip_bomb.npz"] = zip_raw([{"name": "x.npy", "data": packed, "method": 8,
+                                      "usize": 1 << 31, "crc": 0}])
     # A ZIP64 locator (right before the end record) that points nowhere.
     z = zip_raw([{"name": "x.npy", "data": arr}])
     cases["bad_zip64_locator.npz"] = z[:-22] + struct.pack("<IIQI", 0x07064B50, 0, 1 << 40, 1) + z[-22:]

@@ -3,6 +3,9 @@
 // generate --from params.json reproduces the same bytes.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -120,6 +123,9 @@ TEST_CASE("usage errors exit 2 naming the option, before any work") {
       {{"generate", "charged", "--out", out, "--set", "particles=0"}, "parameter 'particles'"},
       {{"generate", "electrostatic", "--out", out, "--train", "ten"}, "'train': must be an integer, got 'ten'"},
       {{"generate", "electrostatic", "--out", out, "--dt", "0"}, "parameter 'dt'"},
+      {{"generate", "electrostatic", "--out", out, "--dt", "nan"}, "parameter 'dt': must be finite and in (0, "},
+      {{"generate", "electrostatic", "--out", out, "--dt=-inf"}, "parameter 'dt': must be finite and in (0, "},
+      {{"generate", "electrostatic", "--out", out, "--set", "force_cap=inf"}, "parameter 'force_cap': must be finite"},
       {{"generate", "electrostatic", "--out", out, "--steps", "250"}, "multiple of every"},
       {{"generate", "electrostatic", "--out", out, "--set", "warp=1"}, "'warp': no such parameter"},
       {{"generate", "electrostatic", "--out", out, "--set", "grid"}, "--set: expected NAME=VALUE"},
@@ -167,4 +173,39 @@ TEST_CASE("generate --from params.json reproduces the same bytes; options still 
   CHECK(read_params_file(params_path(other)).params.integer("seed") == 6);
   CHECK(read_params_file(params_path(other)).params.integer("grid") == 10);
   CHECK(io::read_file(split_path(other, Split::Train)) != io::read_file(split_path(set, Split::Train)));
+}
+
+TEST_CASE("an unusable --out is refused before any simulation (exit 2), not after the train split") {
+  ScratchDir dir;
+  // Meaningful as root: a target name taken by a folder (rename cannot replace it), and a path
+  // under a regular file.
+  std::filesystem::create_directories(dir / "set/val.npz");
+  const Result taken = run_cli(small_generate(dir / "set"));
+  CHECK(taken.code == 2);
+  CHECK(taken.err.find("--out: " + dir / "set/val.npz: is a folder") != std::string::npos);
+  CHECK(taken.out.empty());  // nothing generated
+  CHECK_FALSE(std::filesystem::exists(dir / "set/train.npz"));
+
+  io::write_file_atomic(dir / "file", std::string_view("x"));
+  const Result under_file = run_cli(small_generate(dir / "file/set"));
+  CHECK(under_file.code == 2);
+  CHECK(under_file.err.find("cannot create the folder") != std::string::npos);
+
+  // The library checks too, before simulating (DatasetError naming the folder).
+  const Generator& g = find_generator("electrostatic");
+  CHECK(test::error_of([&] { generate_dataset(g, test::small_params(g, 2), dir / "set"); }).find("val.npz: is a folder") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "set/train.npz"));
+
+  // A read-only folder stops only non-root users (CI runs as root).
+  std::filesystem::create_directory(dir / "ro");
+  ::chmod((dir / "ro").c_str(), 0555);
+  if (::geteuid() == 0) {
+    MESSAGE("running as root: permission bits do not stop writes, the read-only --out case is skipped");
+  } else {
+    const Result ro = run_cli(small_generate(dir / "ro"));
+    CHECK(ro.code == 2);
+    CHECK(ro.err.find("cannot create files in this folder") != std::string::npos);
+  }
+  ::chmod((dir / "ro").c_str(), 0755);
 }

@@ -134,6 +134,19 @@ TEST_CASE("trajectories: a split file reads back with its shapes; bad arrays are
   CHECK(with("masses", [](io::Array& v) { v.as<double>()[3] = 0; }).find("simulation 0, particle 3 must be finite and > 0") != std::string::npos);
   CHECK(with("charges", [](io::Array& v) { v = io::Array(io::DType::Float64, {2, 4}); }).find("should be (S, N)") != std::string::npos);
   CHECK(with("dt_frame", [](io::Array& v) { v.as<double>()[0] = -1; }).find("'dt_frame'") != std::string::npos);
+  // Every other float array is checked too (issue 17: a NaN source position trained three models).
+  const std::string src = [&] {
+    io::NamedArrays es = generate_split(find_generator("electrostatic"), small_params(find_generator("electrostatic"), 2),
+                                        Split::Train);
+    for (auto& [n, arr] : es)
+      if (n == "source_positions") arr.as<double>()[7] = NAN;
+    io::write_npz(dir / "nan_source.npz", es);
+    return error_of([&] { load_trajectories(dir / "nan_source.npz"); });
+  }();
+  CHECK(src.find("nan_source.npz: array 'source_positions': non-finite value nan at index (3, 1) of shape (20, 2)") !=
+        std::string::npos);
+  CHECK(with("frame_times", [](io::Array& v) { v.as<double>()[2] = INFINITY; }).find("array 'frame_times': non-finite value inf at index (2,)") !=
+        std::string::npos);
   io::NamedArrays no_v = a;
   no_v.erase(no_v.begin() + 1);
   CHECK(error_of([&] { trajectories_from_arrays(no_v, "x.npz"); }).find("no array 'velocities'") != std::string::npos);
@@ -147,4 +160,40 @@ TEST_CASE("trajectories: a split file reads back with its shapes; bad arrays are
   const auto bytes = io::read_file(dir / "train.npz");
   io::write_file_atomic(dir / "cut.npz", std::span(bytes.data(), bytes.size() / 2));
   CHECK(error_of([&] { load_trajectories(dir / "cut.npz"); }).find("cut.npz") != std::string::npos);
+}
+
+TEST_CASE("an interrupted regeneration leaves a visibly incomplete set; a mixed folder is refused") {
+  ScratchDir dir;
+  const Generator& g = find_generator("electrostatic");
+  const std::string set = dir / "set";
+  Params old_p = small_params(g, 2), new_p = small_params(g, 3);
+  new_p.set("seed", 7);
+  generate_dataset(g, old_p, set);
+  CHECK(read_dataset_params(set, "electrostatic").params.integer("seed") == 42);
+
+  // Regenerate with other parameters and stop (as a kill would) once the new train.npz is in place.
+  struct Interrupted {};
+  CHECK_THROWS_AS(generate_dataset(g, new_p, set,
+                                   [](const std::string& line) {
+                                     if (line.find("train.npz") != std::string::npos) throw Interrupted{};
+                                   }),
+                  Interrupted);
+  CHECK_FALSE(std::filesystem::exists(params_path(set)));  // removed before the first split
+  CHECK(error_of([&] { read_dataset_params(set, "electrostatic"); }).find("params.json: missing: the data set is incomplete") !=
+        std::string::npos);
+
+  // Splits of two data sets in one folder with a params.json (files copied by hand, or an old
+  // params.json put back): each split is checked against params.json by its digest.
+  generate_dataset(g, old_p, set);
+  generate_dataset(g, new_p, dir / "other");
+  std::filesystem::copy_file(split_path(dir / "other", Split::Train), split_path(set, Split::Train),
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string mixed = error_of([&] { load_trajectories(split_path(set, Split::Train)); });
+  CHECK(mixed.find("train.npz: generated with other parameters than " + params_path(set)) != std::string::npos);
+  CHECK(mixed.find("mixes two data sets") != std::string::npos);
+  CHECK(error_of([&] { load_trajectories(split_path(set, Split::Test)); }).empty());  // still consistent
+  // The digest is that of the parameters: the same for every split, another for other parameters.
+  CHECK(io::find(io::read_npz(split_path(set, Split::Test)), "params_digest", "test").as<std::int64_t>()[0] ==
+        params_digest(g, old_p));
+  CHECK(params_digest(g, old_p) != params_digest(g, new_p));
 }

@@ -124,7 +124,37 @@ TEST_CASE("a writer killed with SIGKILL keeps the previous file") {
   CHECK(WIFSIGNALED(status));
   CHECK(text_of(path) == "old checkpoint");
 
-  // The stale temp file is the only trace; the next save replaces the target normally.
+  // The stale temp file is the only trace, and the next save of the same target removes it
+  // (issue 17: each killed save used to leave its 2-7 MB temporary file for good).
+  CHECK(dir.count() == 2);
   write_file_atomic(path, std::string_view("new checkpoint"));
   CHECK(text_of(path) == "new checkpoint");
+  CHECK(dir.count() == 1);
+}
+
+TEST_CASE("stale temporary files: only dead writers' files of the same target on this host go") {
+  test::ScratchDir dir;
+  char host[256] = {};
+  REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  // A pid that surely ran and is gone: a child that has exited and been reaped.
+  const pid_t dead = ::fork();
+  REQUIRE(dead >= 0);
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  auto temp = [&](const std::string& target, const std::string& h, long pid) {
+    const std::string name = dir / ("." + target + ".tmp-" + h + "-" + std::to_string(pid) + "-3");
+    write_file_atomic(name, std::string_view("partial"));
+    return name;
+  };
+  const std::string stale = temp("a.npz", host, dead);
+  const std::string live = temp("a.npz", host, ::getpid());     // a save in progress (this process)
+  const std::string other_host = temp("a.npz", "elsewhere", dead);  // a writer on another machine
+  const std::string other_target = temp("b.npz", host, dead);   // another target's leftover
+  CHECK(dir.count() == 4);
+  write_file_atomic(dir / "a.npz", std::string_view("data"));
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(live));
+  CHECK(std::filesystem::exists(other_host));
+  CHECK(std::filesystem::exists(other_target));
+  CHECK(dir.count() == 4);
 }

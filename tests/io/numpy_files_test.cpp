@@ -93,3 +93,58 @@ TEST_CASE("serialize_npy gives numpy's exact bytes") {
     CHECK(serialize_npy(parse_npy(original, name)) == original);
   }
 }
+
+// ---- files as numpy users write them: converted on read (values from make_numpy_files.py) ----
+
+TEST_CASE("float16, big-endian and Fortran-ordered files are converted to C order, little-endian") {
+  const Array f16 = read_npy(numpy_file("f16.npy"));
+  CHECK(f16.dtype() == DType::Float32);
+  for (int i = 0; i < 8; ++i) CHECK(f16.as<float>()[i] == (i - 3) / 4.0f);
+
+  const Array be = read_npy(numpy_file("be_f8.npy"));
+  CHECK(be.dtype() == DType::Float64);
+  CHECK(be.shape() == Shape{2, 3});
+  for (int n = 0; n < 6; ++n) CHECK(be.as<double>()[n] == n + 0.5);
+  const Array be_i = read_npy(numpy_file("be_i4.npy"));
+  CHECK(be_i.dtype() == DType::Int32);
+  for (int i = 0; i < 5; ++i) CHECK(be_i.as<std::int32_t>()[i] == (i - 2) * 70000);
+
+  const Array f = read_npy(numpy_file("fortran.npy"));
+  CHECK(f.shape() == Shape{2, 3, 4});
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int k = 0; k < 4; ++k) CHECK(f.as<double>()[(i * 3 + j) * 4 + k] == 100 * i + 10 * j + k);
+  const Array fb = read_npy(numpy_file("fortran_be_i2.npy"));
+  CHECK(fb.dtype() == DType::Int32);
+  CHECK(fb.shape() == Shape{3, 2});
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 2; ++j) CHECK(fb.as<std::int32_t>()[i * 2 + j] == 10 * i - j);
+}
+
+TEST_CASE("bool, int8, uint8, int16, uint16, uint32 and uint64 files are widened exactly") {
+  const Array mask = read_npy(numpy_file("mask.npy"));
+  CHECK(mask.dtype() == DType::Int32);
+  for (int i = 0; i < 7; ++i) CHECK(mask.as<std::int32_t>()[i] == (i % 3 == 0 ? 1 : 0));
+  for (int i = 0; i < 6; ++i) CHECK(read_npy(numpy_file("u1.npy")).as<std::int32_t>()[i] == 250 + i);
+  const Array i1 = read_npy(numpy_file("i1.npy"));
+  for (int i = 0; i < 256; ++i) CHECK(i1.as<std::int32_t>()[i] == i - 128);
+  for (int i = 0; i < 9; ++i) CHECK(read_npy(numpy_file("i2.npy")).as<std::int32_t>()[i] == (i - 4) * 8000);
+  for (int i = 0; i < 3; ++i) CHECK(read_npy(numpy_file("u2.npy")).as<std::int32_t>()[i] == 65535 - i);
+  for (int i = 0; i < 3; ++i) CHECK(read_npy(numpy_file("u4.npy")).as<std::int64_t>()[i] == 4000000000LL + i);
+  for (int i = 0; i < 3; ++i) CHECK(read_npy(numpy_file("u8.npy")).as<std::int64_t>()[i] == (std::int64_t(1) << 62) + i);
+}
+
+TEST_CASE(".npz written by numpy.savez_compressed, a bool mask among its arrays") {
+  const NamedArrays arrays = read_npz(numpy_file("compressed.npz"));
+  REQUIRE(arrays.size() == 3);
+  const auto p = find(arrays, "positions", "c").as<double>();
+  for (int s = 0; s < 2; ++s)
+    for (int t = 0; t < 4; ++t)
+      for (int d = 0; d < 3; ++d) CHECK(p[(s * 4 + t) * 3 + d] == s + 0.1 * t - 0.01 * d);
+  const auto m = find(arrays, "mask", "c").as<std::int32_t>();
+  for (int i = 0; i < 5; ++i) CHECK(m[i] == i % 2);
+  const auto big = find(arrays, "big", "c").as<float>();
+  REQUIRE(big.size() == 20000);
+  for (int i = 0; i < 20000; ++i)
+    if (big[i] != static_cast<float>(i % 7)) FAIL("big[" << i << "] = " << big[i]);
+}
