@@ -35,12 +35,24 @@ double quantile(std::vector<double> x, double q) {
 
 }  // namespace
 
+std::vector<double> future_frames(const std::vector<double>& values, const datasets::Trajectories& t,
+                                  std::int64_t observed, std::int64_t horizon) {
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(t.sims * horizon * t.particles * t.dim));
+  for (std::int64_t s = 0; s < t.sims; ++s) {  // frames of a simulation are contiguous
+    const double* first = values.data() + t.frame_offset(s, observed);
+    out.insert(out.end(), first, first + horizon * t.particles * t.dim);
+  }
+  return out;
+}
+
 Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
                   int substeps, std::int64_t batch) {
   const std::int64_t S = test.sims, N = test.particles, d = test.dim, H = horizon;
   Forecast f;
   f.step_error.assign(static_cast<std::size_t>(H), 0.0);
   f.positions.assign(static_cast<std::size_t>(S * H * N * d), std::numeric_limits<double>::quiet_NaN());
+  f.velocities = f.positions;
   f.sims = S, f.horizon = H, f.particles = N, f.dim = d;
   Tape<float> tape;
   NoGradGuard<float> no_grad(tape);
@@ -58,7 +70,7 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
     std::int64_t frames_done = 0;
     try {
       rollout(tape, model, g, q0, v0, tape.constant(charges), test.dt_frame, substeps, static_cast<int>(H),
-              [&](int k, const Var<float>& q, const Var<float>&) {
+              [&](int k, const Var<float>& q, const Var<float>& v) {
                 const float* p = q.data();
                 for (std::int64_t s = 0; s < count; ++s)
                   for (std::int64_t i = 0; i < N; ++i) {
@@ -66,7 +78,9 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
                     double e2 = 0;
                     for (std::int64_t c = 0; c < d; ++c) {
                       const double pred = p[(s * N + i) * d + c];
-                      f.positions[static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c)] = pred;
+                      const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
+                      f.positions[at] = pred;
+                      f.velocities[at] = v.data()[(s * N + i) * d + c];
                       e2 += (pred - truth[c]) * (pred - truth[c]);
                     }
                     f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
@@ -95,6 +109,8 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
     f.mse = nan;
   }
   for (double e : f.step_error) f.finite = f.finite && std::isfinite(e);
+  f.paper = nn::forecast_metrics({S, H, N, d}, f.positions, f.velocities, future_frames(test.positions, test, observed, H),
+                                 future_frames(test.velocities, test, observed, H));
   return f;
 }
 

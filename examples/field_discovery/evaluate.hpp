@@ -8,6 +8,14 @@
 // recorded, and every step error from that step on, the MSE and the unreached positions are NaN
 // (never 0, which would read as a perfect forecast).
 //
+// The paper's measures (nn/forecast_metrics.hpp) per step, on the unnormalised test data: the
+// whole-state, position and velocity MSE, the mean L2 position and velocity errors (position_l2
+// is step_error, computed again), and the median and 90th percentile over simulations of the
+// whole-state squared error. The forecast velocity of frame k is the rollout's after its last
+// substep (drift, then kick); it is compared with the stored velocity of the same frame, exactly
+// as the training loss compares them (train.cpp), and the rollout starts from the stored
+// velocity of frame `observed - 1`: like with like.
+//
 // Field recovery (the paper only plots the field): on a G x G grid over the box spanned by the
 // 1st to 99th percentiles (per coordinate) of the training positions, leaving out points within
 // `exclusion` of a source, compare the learned field E_hat with the true one E (the sources'
@@ -25,6 +33,7 @@
 #include "examples/field_discovery/data.hpp"
 #include "examples/field_discovery/model.hpp"
 #include "nn/field/field_metrics.hpp"
+#include "nn/forecast_metrics.hpp"
 
 namespace dg::field_discovery {
 
@@ -36,8 +45,15 @@ struct Forecast {
   std::int64_t diverged_step = -1; // and the forecast step (1 .. H) it did not reach
   std::string divergence;          // the integrator's message
   std::vector<double> positions;   // (S, H, N, d) the forecasts
+  std::vector<double> velocities;  // (S, H, N, d) their velocities
   std::int64_t sims = 0, horizon = 0, particles = 0, dim = 0;
+  nn::ForecastMetrics paper;       // the paper's measures per step
 };
+
+// Frames observed .. observed + horizon - 1 of every simulation of `values` (t.positions or
+// t.velocities): (S, H, N, d), the true future that forecasts are compared with.
+std::vector<double> future_frames(const std::vector<double>& values, const datasets::Trajectories& t,
+                                  std::int64_t observed, std::int64_t horizon);
 
 // `batch` simulations per rollout; substeps as in training.
 Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,

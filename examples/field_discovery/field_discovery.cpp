@@ -10,8 +10,9 @@
 //
 //   field_discovery [--quick] [--out DIR] [--data DIR] [--resume] [--check] ...   (--help lists all)
 //
-// Outputs in --out: results.json, training_<model>.csv, field.svg, trajectories.svg,
-// training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists the arrays).
+// Outputs in --out: results.json, training_<model>.csv, forecast_metrics.csv, field.svg,
+// trajectories.svg, training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists
+// the arrays).
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed (e.g. a diverged training loss),
 // 2 bad input (options, data, a checkpoint that does not fit or was made with other settings),
 // 3 a check failed (a diverged forecast always; a missed target with --check), 4 --interrupt-after.

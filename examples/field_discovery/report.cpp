@@ -2,9 +2,11 @@
 #include "examples/field_discovery/report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "io/file.hpp"
 #include "io/npy.hpp"
 #include "io/svg.hpp"
 
@@ -16,6 +18,43 @@ const ModelResult* find_model(const std::vector<ModelResult>& results, ModelKind
   for (const ModelResult& r : results)
     if (r.kind == kind) return &r;
   return nullptr;
+}
+
+// The paper's measures per step (nn/forecast_metrics.hpp) by name, each (H) over steps 1 .. H:
+// the keys of results.json's paper_metrics and the columns of forecast_metrics.csv.
+std::vector<std::pair<std::string, const std::vector<double>*>> paper_columns(const nn::ForecastMetrics& m) {
+  return {{"state_mse", &m.state_mse},         {"position_mse", &m.position_mse},
+          {"velocity_mse", &m.velocity_mse},   {"position_l2", &m.position_l2},
+          {"velocity_l2", &m.velocity_l2},     {"state_mse_median", &m.state_mse_median},
+          {"state_mse_p90", &m.state_mse_p90}};
+}
+
+io::Json paper_json(const nn::ForecastMetrics& m) {
+  io::Json out = io::Json::object();
+  for (const auto& [name, values] : paper_columns(m)) out.set(name, examples::json_numbers(*values));
+  return out;
+}
+
+std::string csv_number(double v) {  // shortest round-trip text; NaN as "nan" (pandas, numpy read it)
+  if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+// forecast_metrics.csv: one row per model and forecast step.
+void write_forecast_csv(const std::string& path, const std::vector<ModelResult>& results) {
+  std::string text = "model,step";
+  for (const auto& column : paper_columns(nn::ForecastMetrics{})) (text += ',') += column.first;
+  text += "\n";
+  for (const ModelResult& r : results) {
+    const nn::ForecastMetrics& m = r.forecast.paper;
+    for (std::size_t k = 0; k < m.state_mse.size(); ++k) {
+      ((text += model_name(r.kind)) += ',') += std::to_string(k + 1);
+      for (const auto& column : paper_columns(m)) (text += ',') += csv_number((*column.second)[k]);
+      text += "\n";
+    }
+  }
+  io::write_file_atomic(path, text);
 }
 
 io::Json field_json(const FieldMetrics& m) {
@@ -65,6 +104,23 @@ io::svg::QuiverPlot quiver(const std::string& title, const FieldGrid& grid, cons
 
 io::Array grid_array(const Tensor<double>& field, index_t G) {  // (G*G, 2) -> (G, G, 2), y first
   return io::Array::from<double>({G, G, 2}, field.data());
+}
+
+// The whole-state MSE at the steps shown, with its median and 90th percentile over simulations.
+void print_paper_table(const std::vector<ModelResult>& results, const std::vector<int>& steps_shown) {
+  std::printf("\nwhole-state MSE (positions and velocities, the paper's measure): mean [median, 90th percentile]\n%-10s",
+              "model");
+  for (int k : steps_shown) std::printf(" %30s", ("step " + std::to_string(k)).c_str());
+  std::printf("\n");
+  for (const ModelResult& r : results) {
+    const nn::ForecastMetrics& m = r.forecast.paper;
+    std::printf("%-10s", model_name(r.kind));
+    for (int k : steps_shown) {
+      const auto K = static_cast<std::size_t>(k - 1);
+      std::printf("  %9.4f [%8.4f, %8.4f]", m.state_mse[K], m.state_mse_median[K], m.state_mse_p90[K]);
+    }
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -122,6 +178,7 @@ void print_table(const std::vector<ModelResult>& results, const std::vector<int>
       std::printf(" %15s %15s %14s\n", "-", "-", "-");
     }
   }
+  print_paper_table(results, steps_shown);
 }
 
 io::Json results_json(const std::vector<ModelResult>& results, const std::vector<Check>& checks,
@@ -148,6 +205,7 @@ io::Json results_json(const std::vector<ModelResult>& results, const std::vector
       m.set("diverged_step", f.diverged_step);
     }
     if (r.has_field) m.set("field", field_json(r.field_metrics));
+    m.set("paper_metrics", paper_json(f.paper));
     models.set(model_name(r.kind), std::move(m));
   }
   io::Json settings_json = io::Json::object();
@@ -249,20 +307,20 @@ void write_files(const std::string& out, const std::vector<ModelResult>& results
     if (r.has_field) arrays.emplace_back("learned_field_" + name, grid_array(r.field, G));
     const Forecast& f = r.forecast;
     arrays.emplace_back("forecast_" + name, io::Array::from<double>({f.sims, f.horizon, f.particles, f.dim}, f.positions));
+    arrays.emplace_back("forecast_velocities_" + name,
+                        io::Array::from<double>({f.sims, f.horizon, f.particles, f.dim}, f.velocities));
     arrays.emplace_back("step_error_" + name, io::Array::from<double>({static_cast<std::int64_t>(r.forecast.step_error.size())}, r.forecast.step_error));
   }
   // The true future of the test simulations, (S, H, N, 2), to compare with the forecasts.
   if (!results.empty()) {
     const Forecast& f = results.front().forecast;
-    std::vector<double> truth;
-    for (std::int64_t sim = 0; sim < f.sims; ++sim)
-      for (std::int64_t k = 0; k < f.horizon; ++k) {
-        const double* x = t.positions_at(sim, observed + k);
-        truth.insert(truth.end(), x, x + f.particles * f.dim);
-      }
-    arrays.emplace_back("forecast_truth", io::Array::from<double>({f.sims, f.horizon, f.particles, f.dim}, truth));
+    const std::vector<std::int64_t> shape{f.sims, f.horizon, f.particles, f.dim};
+    arrays.emplace_back("forecast_truth", io::Array::from<double>(shape, future_frames(t.positions, t, observed, f.horizon)));
+    arrays.emplace_back("forecast_truth_velocities",
+                        io::Array::from<double>(shape, future_frames(t.velocities, t, observed, f.horizon)));
   }
   io::write_npz(out + "field_discovery.npz", arrays);
+  write_forecast_csv(out + "forecast_metrics.csv", results);
 }
 
 }  // namespace dg::field_discovery

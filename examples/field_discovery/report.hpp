@@ -1,6 +1,6 @@
 // The outputs of the field-discovery experiment: the table printed at the end, the checks of
 // --check, and the files (results.json, field.svg, trajectories.svg, training.svg,
-// field_discovery.npz); every file is written atomically.
+// field_discovery.npz, forecast_metrics.csv); every file is written atomically.
 #pragma once
 
 #include <string>
@@ -32,13 +32,17 @@ using examples::Check;
 // weighted), relative L2 <= 0.3 (0.15 weighted), |scale - 1| <= 0.05.
 std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool quick);
 
+// Our errors and the field measures, then the paper's whole-state MSE (mean, median, 90th
+// percentile over test simulations) at the steps shown.
 void print_table(const std::vector<ModelResult>& results, const std::vector<int>& steps_shown);
 // To stderr, for each model whose forecast diverged: the simulation, the step and the reason.
 void print_divergences(const std::vector<ModelResult>& results);
 io::Json results_json(const std::vector<ModelResult>& results, const std::vector<Check>& checks,
                       const std::vector<std::pair<std::string, std::string>>& settings, const ElectrostaticData& data,
                       const FieldGrid& grid, double seconds);
-// field.svg, trajectories.svg, training.svg and field_discovery.npz into `out` (ends with '/').
+// field.svg, trajectories.svg, training.svg, field_discovery.npz (with the forecasts' positions
+// and velocities and the true ones) and forecast_metrics.csv (the paper's measures per model and
+// step) into `out` (ends with '/').
 void write_files(const std::string& out, const std::vector<ModelResult>& results, const ElectrostaticData& data,
                  const FieldGrid& grid, std::int64_t observed);
 

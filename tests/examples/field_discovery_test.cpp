@@ -3,7 +3,8 @@
 // interaction network (equivariant, blind to absolute position) from the field model, a
 // training run interrupted and resumed from its checkpoint (same bits, same final loss and curve,
 // no repeated rows), training with 1 and 2 threads, non-finite sources refused before training,
-// and a diverged forecast reported as NaN with the failing simulation and a failed check.
+// the paper's forecast measures on the forecast's velocities, and a diverged forecast reported as
+// NaN with the failing simulation and a failed check.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -223,6 +224,36 @@ TEST_CASE("a NaN source position is refused before training, naming the array") 
   CHECK_THROWS_WITH_AS(make_field_grid(data, 8, 0.3), doctest::Contains("source_charges holds inf"), datasets::DatasetError);
 }
 
+TEST_CASE("the paper's measures compare forecast velocities with the stored ones of the same frames") {
+  // A model whose parameters are all 0 accelerates nothing: its forecast keeps the velocity of the
+  // last observed frame (2 - 1 = 1), so at step k its velocity error is v(frame 1 + k) - v(frame 1).
+  const ElectrostaticData data = load_electrostatic("", 4, 3, 1, 12);
+  Philox rng(3);
+  DynamicsModel model({.kind = ModelKind::NoField, .hidden = 8}, rng);
+  for (auto& p : model.parameters()) p.param->value.fill(0.0f);
+  const datasets::Trajectories& t = data.test;
+  const Forecast f = forecast(model, t, 2, 10, 2);
+  REQUIRE(f.finite);
+  for (std::int64_t k = 0; k < 10; ++k) {
+    double squared = 0, norms = 0;
+    for (std::int64_t s = 0; s < t.sims; ++s)
+      for (std::int64_t i = 0; i < t.particles; ++i) {
+        double e2 = 0;
+        for (std::int64_t c = 0; c < 2; ++c) {
+          const double e = t.velocities_at(s, 2 + k)[i * 2 + c] - t.velocities_at(s, 1)[i * 2 + c];
+          e2 += e * e;
+        }
+        squared += e2, norms += std::sqrt(e2);
+      }
+    const double velocity_mse = squared / double(t.sims * t.particles * 2);
+    CHECK(f.paper.velocity_mse[std::size_t(k)] == doctest::Approx(velocity_mse).epsilon(1e-6));  // float rollout
+    CHECK(f.paper.velocity_l2[std::size_t(k)] == doctest::Approx(norms / double(t.sims * t.particles)).epsilon(1e-6));
+    CHECK(f.paper.state_mse[std::size_t(k)] ==
+          doctest::Approx((f.paper.velocity_mse[std::size_t(k)] + f.paper.position_mse[std::size_t(k)]) / 2).epsilon(1e-12));
+  }
+  CHECK(f.paper.velocity_mse[9] > 0);
+}
+
 TEST_CASE("a diverged forecast is NaN, names the simulation, and fails a required check") {
   const ElectrostaticData data = load_electrostatic("", 4, 6, 1, 12);
   Philox rng(2);
@@ -235,10 +266,20 @@ TEST_CASE("a diverged forecast is NaN, names the simulation, and fails a require
   CHECK(bad.diverged_step == 1);
   CHECK(std::isnan(bad.mse));
   for (double e : bad.step_error) CHECK(std::isnan(e));
+  for (std::size_t k = 0; k < 10; ++k) {  // the paper's measures too: NaN, never a finite average
+    CHECK(std::isnan(bad.paper.state_mse[k]));
+    CHECK(std::isnan(bad.paper.velocity_l2[k]));
+    CHECK(std::isnan(bad.paper.state_mse_median[k]));
+    CHECK(std::isnan(bad.paper.state_mse_p90[k]));
+  }
   const Forecast good = forecast(healthy, data.test, 2, 10, 2, 4);
   CHECK(good.finite);
   CHECK(std::isfinite(good.mse));
   CHECK(good.step_error.back() > 0);
+  for (std::size_t k = 0; k < 10; ++k) {  // the paper's mean L2 position error is our step error
+    CHECK(good.paper.position_l2[k] == doctest::Approx(good.step_error[k]).epsilon(1e-12));
+    CHECK(std::isfinite(good.paper.state_mse_p90[k]));
+  }
 
   std::vector<ModelResult> results(2);
   results[0].kind = ModelKind::Field, results[0].forecast = good;
@@ -253,5 +294,9 @@ TEST_CASE("a diverged forecast is NaN, names the simulation, and fails a require
   CHECK_FALSE(m.contains("step_20_error"));
   CHECK(m.at("forecast_finite").as_bool() == false);
   CHECK(m.at("diverged_simulation").as_int() == 0);
+  CHECK(m.at("paper_metrics").at("state_mse").at(0).is_null());
+  CHECK(m.at("paper_metrics").at("state_mse_p90").at(9).is_null());
+  const io::Json& field = j.at("models").at("field").at("paper_metrics");
+  CHECK(field.at("velocity_mse").at(9).as_double() == doctest::Approx(good.paper.velocity_mse[9]));
   CHECK(j.at("all_checks_passed").as_bool() == false);
 }
