@@ -1,6 +1,7 @@
 // Checkpoint save / load: tensors <-> named .npz arrays, and the all-or-nothing checked load.
 #include "nn/checkpoint.hpp"
 
+#include <algorithm>
 #include <map>
 #include <span>
 #include <vector>
@@ -26,6 +27,31 @@ io::Array text_array(const std::string& text) {
   std::vector<std::int32_t> bytes(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) bytes[i] = static_cast<unsigned char>(text[i]);
   return io::Array::from<std::int32_t>({static_cast<std::int64_t>(bytes.size())}, bytes);
+}
+
+// "name=value" lines; a name with '=' or a newline anywhere could not be read back.
+std::string settings_text(const std::string& path, const Settings& settings) {
+  std::string text;
+  for (const auto& [name, value] : settings) {
+    if (name.empty() || name.find_first_of("=\n") != std::string::npos || value.find('\n') != std::string::npos)
+      throw CheckpointError("save_checkpoint " + path + ": setting '" + name + "' cannot be saved (empty name, '=' in "
+                            "the name, or a newline)");
+    text += name + "=" + value + "\n";
+  }
+  return text;
+}
+
+Settings parse_settings(const std::string& text) {
+  Settings out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string line = text.substr(at, end - at);
+    const std::size_t eq = line.find('=');
+    if (eq != std::string::npos) out.emplace_back(line.substr(0, eq), line.substr(eq + 1));
+    at = end + 1;
+  }
+  return out;
 }
 
 bool reserved(const std::string& name) { return name.rfind("meta.", 0) == 0 || name.rfind("optim.", 0) == 0; }
@@ -129,6 +155,8 @@ void save_checkpoint(const std::string& path, const Module<T>& model, Optimizer<
   arrays.emplace_back("meta.version", int64_scalar(kCheckpointVersion));
   arrays.emplace_back("meta.step", int64_scalar(info.step));
   arrays.emplace_back("meta.description", text_array(info.description.empty() ? model.describe_tree() : info.description));
+  if (!info.settings.empty()) arrays.emplace_back("meta.settings", text_array(settings_text(path, info.settings)));
+  for (const auto& [name, value] : info.values) arrays.emplace_back("meta.value." + name, io::Array::from<double>({}, &value));
   io::write_npz(path, arrays);
 }
 
@@ -177,7 +205,20 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
   // The metadata written by every version-1 save.
   CheckpointInfo info;
   info.step = plan.expect_int64("meta.step");
+  if (info.step < 0) plan.problems.push_back("'meta.step' is " + std::to_string(info.step) + ", a step count must be >= 0");
   info.description = plan.expect_text("meta.description");
+  if (plan.arrays.count("meta.settings")) {
+    info.settings = parse_settings(plan.expect_text("meta.settings"));
+    info.has_settings = true;
+  }
+  for (const auto& [name, array] : plan.arrays) {
+    if (name.rfind("meta.value.", 0) != 0) continue;
+    if (array->dtype() != io::DType::Float64 || !array->shape().empty())
+      plan.problems.push_back("'" + name + "' is " + std::string(io::dtype_name(array->dtype())) + " " +
+                              io::shape_string(array->shape()) + ", expected float64 ()");
+    else
+      info.values.emplace_back(name.substr(11), array->template as<double>()[0]);
+  }
   // Arrays the model does not know (optimiser state is ignored when no optimiser is loaded).
   for (const auto& entry : plan.arrays)
     if (!plan.used.count(entry.first) && !reserved(entry.first))

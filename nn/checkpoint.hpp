@@ -8,6 +8,10 @@
 //   meta.step                  int64 (): the training step given by the caller
 //   meta.description           int32 (n,): UTF-8 bytes of the model description
 //   meta.optimizer             int32 (n,): UTF-8 bytes of the optimiser's settings (informational)
+//   meta.settings              int32 (n,): optional, UTF-8 "name=value" lines: the run's settings
+//                              (nn/step_trainer.hpp refuses a resume whose settings differ)
+//   meta.value.<name>          float64 (): optional training state, e.g. the running loss sum
+//                              behind a final loss, so a resumed run reports what one run would
 //
 // Saving writes a temporary file and renames it (io::write_npz), so an interrupted save leaves
 // the previous checkpoint intact. Loading checks every name, dtype and shape first and reports
@@ -18,6 +22,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nn/module.hpp"
 #include "nn/optimizer.hpp"
@@ -30,9 +36,14 @@ struct CheckpointError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+using Settings = std::vector<std::pair<std::string, std::string>>;  // (name, value), in order
+
 struct CheckpointInfo {
   std::string description = {};  // saved as meta.description; empty: the model's describe_tree()
-  std::int64_t step = 0;          // saved as meta.step
+  std::int64_t step = 0;          // saved as meta.step (>= 0; a negative one is a load error)
+  Settings settings = {};         // meta.settings; not saved when empty (names: no '=' or newline)
+  std::vector<std::pair<std::string, double>> values = {};  // meta.value.<name>
+  bool has_settings = false;      // after a load: the file holds meta.settings
 };
 
 // Writes `model` (and `optimizer`'s state) to `path` atomically. Throws CheckpointError if a
@@ -52,7 +63,7 @@ void save_checkpoint(const std::string& path, const Module<T>& model, Optimizer<
 }
 
 // Reads `path` into `model` (and `optimizer`: its state and step count). Returns the saved
-// description and step. Throws CheckpointError naming every missing, unexpected, mistyped or
+// description, step, settings and values. Throws CheckpointError naming every missing, unexpected, mistyped or
 // misshapen array, or the read error of a truncated or corrupt file.
 template <class T>
 CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimizer<T>* optimizer);

@@ -2,6 +2,14 @@
 // --check, --quiet, --out, --seed, --threads), the checks of --check with their printout and
 // exit status, and the common part of results.json.
 //
+// --threads defaults to OpenMP's own setting (OMP_NUM_THREADS, else OpenMP's default), as every
+// OpenMP program does; results do not depend on it. Checks come in two kinds: targets (the result
+// the example exists to show), enforced by --check; and sanity checks (`required`: a forecast that
+// diverged, a non-finite result), whose failure always makes the exit status 3, with or without
+// --check. Targets are not enforced by default because a run that misses one is still a complete,
+// valid run whose files are all written (sweeps and exploratory runs miss targets on purpose);
+// --check is the gate for tests and CI.
+//
 //   examples::Options opt("nbody_orbits", "...");
 //   const examples::StandardOptions std_opt = examples::add_standard_options(opt, "nbody_orbits", 1);
 //   opt.parse(argc, argv);
@@ -12,11 +20,13 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "autodiff/parallel.hpp"
 #include "examples/common/options.hpp"
 #include "io/json.hpp"
 
@@ -38,7 +48,8 @@ inline StandardOptions add_standard_options(Options& opt, const std::string& nam
           opt.flag("quiet", "no progress line"),
           opt.add("out", "out/" + name, "output folder (created; checked writable before any work)"),
           opt.add("seed", seed, "seed of everything random", std::int64_t{0}),
-          opt.add("threads", 2, "OpenMP threads (results do not depend on it)", 1, 1024)};
+          opt.add("threads", num_threads(), "OpenMP threads (default: OMP_NUM_THREADS, else OpenMP's; results do not depend on it)",
+                  1, 1024)};
 }
 
 // One measure the example exists to show, against its threshold.
@@ -47,32 +58,44 @@ struct Check {
   std::string name;
   double value = 0, threshold = 0;
   Direction direction = AtMost;
-  bool passed() const { return direction == AtMost ? value <= threshold : value >= threshold; }
+  bool required = false;  // a sanity check: its failure makes the exit status 3 even without --check
+  bool passed() const { return direction == AtMost ? value <= threshold : value >= threshold; }  // NaN: missed
 };
+
+// A number for results.json: null when NaN or infinite (JSON has no such numbers).
+inline io::Json json_number(double v) { return std::isfinite(v) ? io::Json(v) : io::Json(); }
+inline io::Json json_numbers(const std::vector<double>& values) {
+  io::JsonArray out;
+  for (double v : values) out.push_back(json_number(v));
+  return io::Json(std::move(out));
+}
 
 inline io::Json checks_json(const std::vector<Check>& checks) {
   io::JsonArray out;
   for (const Check& c : checks)
     out.push_back(io::Json::object({{"name", c.name},
-                                    {"value", c.value},
+                                    {"value", json_number(c.value)},
                                     {"threshold", c.threshold},
                                     {"direction", c.direction == Check::AtMost ? "at_most" : "at_least"},
+                                    {"required", c.required},
                                     {"passed", c.passed()}}));
   return io::Json(std::move(out));
 }
 
-// Prints every check ("name value <= threshold ok|MISSED"); returns 3 when `enforce` is set and
-// one missed, else 0: the exit status of the program.
+// Prints every check ("name value <= threshold ok|MISSED"); returns 3 when a required check
+// missed, or `enforce` is set and any missed; else 0: the exit status of the program.
 inline int print_checks(const std::vector<Check>& checks, bool enforce) {
-  bool all = true;
-  std::printf("\nchecks%s:\n", enforce ? "" : " (not enforced without --check)");
+  bool all = true, required = true;
+  std::printf("\nchecks%s:\n", enforce ? "" : " (targets not enforced without --check)");
   for (const Check& c : checks) {
     std::printf("  %-58s %11.4g %s %-9.4g %s\n", c.name.c_str(), c.value, c.direction == Check::AtMost ? "<=" : ">=",
-                c.threshold, c.passed() ? "ok" : "MISSED");
+                c.threshold, c.passed() ? "ok" : c.required ? "FAILED" : "MISSED");
     all = all && c.passed();
+    required = required && (c.passed() || !c.required);
   }
-  if (enforce && !all) std::fprintf(stderr, "check failed: a measure missed its threshold (see above)\n");
-  return enforce && !all ? 3 : 0;
+  if (!required) std::fprintf(stderr, "check failed: a sanity check failed (see above)\n");
+  else if (enforce && !all) std::fprintf(stderr, "check failed: a measure missed its threshold (see above)\n");
+  return !required || (enforce && !all) ? 3 : 0;
 }
 
 // The start of results.json: the settings (every option), the seed and the seconds taken.

@@ -8,7 +8,7 @@
 namespace dg::examples {
 
 // Creates `dir` (and parents) and checks that files can be written into it; throws
-// std::runtime_error naming the folder and the reason otherwise. Returns dir with a trailing '/'.
+// io::IoError (a std::runtime_error) naming the folder and the reason otherwise. Returns dir with a trailing '/'.
 std::string prepare_output_dir(const std::string& dir);
 
 }  // namespace dg::examples

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <cstdlib>
+#include <limits>
 
+#include "datasets/error.hpp"
 #include "nn/graph/graph_batch.hpp"
 #include "physics/physics.hpp"
 
@@ -24,20 +26,6 @@ Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Traj
   return out;
 }
 
-// The weighted median of values (weights >= 0, not all zero).
-double weighted_median(const std::vector<double>& values, const std::vector<double>& weights) {
-  std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
-  double running = 0;
-  for (std::size_t i : order) {
-    running += weights[i];
-    if (running >= 0.5 * total) return values[i];
-  }
-  return values.empty() ? 0.0 : values[order.back()];
-}
-
 // The q-quantile of x (q in [0, 1]), by the nearest rank.
 double quantile(std::vector<double> x, double q) {
   const auto k = static_cast<std::size_t>(std::llround(q * static_cast<double>(x.size() - 1)));
@@ -52,11 +40,12 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
   const std::int64_t S = test.sims, N = test.particles, d = test.dim, H = horizon;
   Forecast f;
   f.step_error.assign(static_cast<std::size_t>(H), 0.0);
-  f.positions.assign(static_cast<std::size_t>(S * H * N * d), 0.0);
+  f.positions.assign(static_cast<std::size_t>(S * H * N * d), std::numeric_limits<double>::quiet_NaN());
   f.sims = S, f.horizon = H, f.particles = N, f.dim = d;
   Tape<float> tape;
   NoGradGuard<float> no_grad(tape);
   double squared = 0;
+  std::int64_t reached = H;  // every simulation's forecast is complete up to this step
   for (std::int64_t first = 0; first < S; first += batch) {
     const std::int64_t count = std::min(batch, S - first);
     const nn::GraphBatch g = nn::fully_connected(count, N);
@@ -66,6 +55,7 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
       charges[k] = static_cast<float>(test.charges[static_cast<std::size_t>(first * N + k)]);
     const Var<float> q0 = tape.constant(frame_rows(test.positions, test, first, count, observed - 1));
     const Var<float> v0 = tape.constant(frame_rows(test.velocities, test, first, count, observed - 1));
+    std::int64_t frames_done = 0;
     try {
       rollout(tape, model, g, q0, v0, tape.constant(charges), test.dt_frame, substeps, static_cast<int>(H),
               [&](int k, const Var<float>& q, const Var<float>&) {
@@ -82,19 +72,42 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
                     f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
                     squared += e2;
                   }
+                frames_done = k + 1;
               });
-    } catch (const integrators::NonFiniteStateError&) {
-      f.finite = false;
+    } catch (const integrators::NonFiniteStateError& e) {
+      if (f.finite) {
+        f.finite = false;
+        f.diverged_step = frames_done + 1;
+        f.divergence = e.what();
+        // "... at particle <row>, ...": the row of the batch names the simulation.
+        const std::string what = e.what();
+        const std::size_t at = what.find("at particle ");
+        if (at != std::string::npos) f.diverged_sim = first + std::atoll(what.c_str() + at + 12) / N;
+      }
+      reached = std::min(reached, frames_done);
     }
   }
   for (double& e : f.step_error) e /= static_cast<double>(S * N);
   f.mse = squared / static_cast<double>(S * N * H * d);
+  if (reached < H) {  // a rollout diverged: what it did not reach is unknown, not 0
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::int64_t k = reached; k < H; ++k) f.step_error[static_cast<std::size_t>(k)] = nan;
+    f.mse = nan;
+  }
   for (double e : f.step_error) f.finite = f.finite && std::isfinite(e);
   return f;
 }
 
 FieldGrid make_field_grid(const ElectrostaticData& data, index_t G, double exclusion) {
   const datasets::Trajectories& t = data.train;
+  // The true field is the sources' field: a NaN there would only surface after training.
+  for (const auto* array : {&data.source_positions, &data.source_charges})
+    for (index_t k = 0; k < array->numel(); ++k)
+      if (!std::isfinite((*array)[k]))
+        throw datasets::DatasetError(t.source + ": " +
+                                     (array == &data.source_positions ? "source_positions" : "source_charges") +
+                                     " holds " + std::to_string((*array)[k]) + " at element " + std::to_string(k) +
+                                     " (the true field cannot be evaluated)");
   FieldGrid grid;
   std::vector<double> coord[2];
   for (int c = 0; c < 2; ++c) {
@@ -148,33 +161,7 @@ Tensor<double> learned_field(DynamicsModel& model, const FieldGrid& grid) {
 }
 
 FieldMetrics field_metrics(const FieldGrid& grid, const Tensor<double>& learned) {
-  FieldMetrics m;
-  std::vector<double> cosine, plain, weight;
-  double err2[2] = {0, 0}, true2[2] = {0, 0}, dot[2] = {0, 0};  // [plain, weighted]
-  for (std::size_t p = 0; p < grid.keep.size(); ++p) {
-    if (grid.keep[p] == 0) continue;
-    const double ex = grid.truth[2 * p], ey = grid.truth[2 * p + 1];
-    const double lx = learned[2 * p], ly = learned[2 * p + 1];
-    const double n_true = std::hypot(ex, ey), n_learned = std::hypot(lx, ly);
-    cosine.push_back(n_true > 0 && n_learned > 0 ? (ex * lx + ey * ly) / (n_true * n_learned) : 0.0);
-    plain.push_back(1.0);
-    weight.push_back(grid.density[p]);
-    const double w[2] = {1.0, grid.density[p]};
-    for (int k = 0; k < 2; ++k) {
-      err2[k] += w[k] * ((lx - ex) * (lx - ex) + (ly - ey) * (ly - ey));
-      true2[k] += w[k] * n_true * n_true;
-      dot[k] += w[k] * (lx * ex + ly * ey);
-    }
-  }
-  m.points = static_cast<index_t>(cosine.size());
-  if (cosine.empty()) return m;
-  m.cosine = weighted_median(cosine, plain);
-  m.weighted_cosine = weighted_median(cosine, weight);
-  m.relative_l2 = std::sqrt(err2[0] / true2[0]);
-  m.weighted_relative_l2 = std::sqrt(err2[1] / true2[1]);
-  m.scale = dot[0] / true2[0];
-  m.weighted_scale = dot[1] / true2[1];
-  return m;
+  return nn::field_metrics(grid.truth, learned, grid.density, grid.keep);
 }
 
 }  // namespace dg::field_discovery

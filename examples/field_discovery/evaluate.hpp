@@ -3,7 +3,10 @@
 // Forecasts, as Kofinas et al. report them: from the last observed frame (positions and
 // velocities of frame `observed - 1`), roll the model `horizon` frames forward; the error at
 // step k is the mean over simulations and particles of |x_pred - x_true| (L2 in space), and the
-// MSE is the mean over every step, particle and coordinate of the squared error.
+// MSE is the mean over every step, particle and coordinate of the squared error. A rollout that
+// reaches a NaN or Inf stops there: `finite` is false, the first diverged simulation and step are
+// recorded, and every step error from that step on, the MSE and the unreached positions are NaN
+// (never 0, which would read as a perfect forecast).
 //
 // Field recovery (the paper only plots the field): on a G x G grid over the box spanned by the
 // 1st to 99th percentiles (per coordinate) of the training positions, leaving out points within
@@ -16,10 +19,12 @@
 // nearest to each grid point): the field where the particles actually went.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "examples/field_discovery/data.hpp"
 #include "examples/field_discovery/model.hpp"
+#include "nn/field/field_metrics.hpp"
 
 namespace dg::field_discovery {
 
@@ -27,6 +32,9 @@ struct Forecast {
   std::vector<double> step_error;  // (H) mean L2 position error after 1 .. H frames
   double mse = 0;
   bool finite = true;              // no NaN or Inf in any predicted position
+  std::int64_t diverged_sim = -1;  // when not finite: the first simulation that diverged (-1: unknown)
+  std::int64_t diverged_step = -1; // and the forecast step (1 .. H) it did not reach
+  std::string divergence;          // the integrator's message
   std::vector<double> positions;   // (S, H, N, d) the forecasts
   std::int64_t sims = 0, horizon = 0, particles = 0, dim = 0;
 };
@@ -42,16 +50,13 @@ struct FieldGrid {
   std::vector<double> density;   // (G*G) training positions nearest to each point
   std::vector<double> keep;      // (G*G) 1 where evaluated, 0 within `exclusion` of a source
 };
+// Throws datasets::DatasetError when a source position or charge is NaN or infinite.
 FieldGrid make_field_grid(const ElectrostaticData& data, index_t points_per_axis, double exclusion);
 
-struct FieldMetrics {
-  double cosine = 0, weighted_cosine = 0;
-  double relative_l2 = 0, weighted_relative_l2 = 0;
-  double scale = 0, weighted_scale = 0;
-  index_t points = 0;  // grid points evaluated
-};
+using nn::FieldMetrics;
 // The learned field on the grid (G*G, 2), evaluated in batches.
 Tensor<double> learned_field(DynamicsModel& model, const FieldGrid& grid);
+// nn::field_metrics on the grid's evaluated points, weighted by its density.
 FieldMetrics field_metrics(const FieldGrid& grid, const Tensor<double>& learned);
 
 }  // namespace dg::field_discovery

@@ -12,15 +12,18 @@
 //
 // Outputs in --out: results.json, training_<model>.csv, field.svg, trajectories.svg,
 // training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists the arrays).
+// Exit status (examples/common/run_main.hpp): 0 done, 1 failed (e.g. a diverged training loss),
+// 2 bad input (options, data, a checkpoint that does not fit or was made with other settings),
+// 3 a check failed (a diverged forecast always; a missed target with --check), 4 --interrupt-after.
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "datasets/error.hpp"
-#include "examples/common/options.hpp"
+#include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
 
 using namespace dg;
@@ -41,12 +44,25 @@ std::vector<ModelKind> parse_models(const std::string& list) {
   return kinds;
 }
 
-}  // namespace
+// The settings a checkpoint must have been made with to be resumed: those that change the
+// training trajectory (data, model, optimiser, batches). --threads, --out, --quiet and the
+// evaluation options may differ.
+nn::Settings training_settings(const examples::Options& opt) {
+  static const char* const names[] = {"data",   "train",     "test",        "steps",        "batch",
+                                      "window", "substeps",  "lr",          "clip",         "relative-floor",
+                                      "velocity-weight",     "hidden",      "field-width",  "field-layers",
+                                      "fourier", "sigma",    "seed"};
+  nn::Settings out;
+  for (const auto& [name, value] : opt.values())
+    for (const char* n : names)
+      if (name == n) out.emplace_back(name, value);
+  return out;
+}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   examples::Options opt("field_discovery",
                         "Learns the unseen field of the electrostatic data set from trajectories, with two baselines.");
-  std::string& out_dir = opt.add("out", "out/field_discovery", "output folder (created; checked writable first)");
+  const examples::StandardOptions so = examples::add_standard_options(opt, "field_discovery", 1);
   std::string& data_dir = opt.add("data", "", "data-set folder written by dynagrad-data (empty: generate in memory)");
   int& train_sims = opt.add("train", int{4000}, "training simulations to generate", 1, 1000000);
   int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
@@ -69,15 +85,11 @@ int main(int argc, char** argv) {
   int& observed = opt.add("observed", int{29}, "observed frames before the forecast", 1, 100000);
   int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
   int& checkpoint_every = opt.add("checkpoint-every", int{500}, "steps between checkpoints", 0, 100000000);
-  std::int64_t& seed = opt.add("seed", std::int64_t{1}, "seed of the data, the weights and the batches", std::int64_t{0});
-  int& threads = opt.add("threads", 2, "OpenMP threads (results do not depend on it)", 1, 1024);
   int& interrupt_after = opt.add("interrupt-after", -1, "stop after this many steps, as an interruption would (-1: never)", -1);
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
-  bool& quick = opt.flag("quick", "a run under a minute (small data, few steps); used by the tests");
-  bool& check = opt.flag("check", "exit with status 3 when a result misses its target (see README)");
-  bool& quiet = opt.flag("quiet", "no progress line");
+  bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
   opt.parse(argc, argv);
-  if (quick) {  // smaller defaults; options given explicitly still win
+  if (so.quick) {  // smaller defaults; options given explicitly still win
     if (!opt.given("train")) train_sims = 300;
     if (!opt.given("test")) test_sims = 100;
     if (!opt.given("steps")) steps = 300;
@@ -87,96 +99,88 @@ int main(int argc, char** argv) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  std::vector<ModelKind> kinds;
-  ElectrostaticData data;
-  try {
-    kinds = parse_models(models);
-    if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10, 20)");
-    out = examples::prepare_output_dir(out_dir);
-    set_num_threads(threads);
-    data = load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(seed), observed + horizon);
-    if (data.train.frames <= window)
-      throw datasets::DatasetError(data.train.source + ": " + std::to_string(data.train.frames) +
-                                   " frames, too few for --window " + std::to_string(window));
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "field_discovery: %s\n", e.what());
-    return 2;
-  }
+  const std::vector<ModelKind> kinds = parse_models(models);
+  if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10 and the last)");
+  const std::string out = examples::prepare_output_dir(so.out);
+  set_num_threads(so.threads);
+  const ElectrostaticData data =
+      load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(so.seed), observed + horizon);
+  if (data.train.frames <= window)
+    throw datasets::DatasetError(data.train.source + ": " + std::to_string(data.train.frames) +
+                                 " frames, too few for --window " + std::to_string(window));
   std::printf("data: %s (%lld train, %lld test simulations, %lld particles, %lld sources)\n", data.origin.c_str(),
               static_cast<long long>(data.train.sims), static_cast<long long>(data.test.sims),
               static_cast<long long>(data.train.particles), static_cast<long long>(data.source_charges.numel()));
 
-  const FieldGrid grid = make_field_grid(data, grid_points, exclusion);
+  const FieldGrid grid = make_field_grid(data, grid_points, exclusion);  // checks the sources before training
+  const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
-  nn::ProgressLine progress(quiet);
-  try {
-    for (std::size_t m = 0; m < kinds.size(); ++m) {
-      const ModelKind kind = kinds[m];
-      Philox rng(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(kind));
-      DynamicsModel model({.kind = kind,
-                           .hidden = hidden,
-                           .fourier_features = fourier,
-                           .fourier_sigma = sigma,
-                           .field_width = field_width,
-                           .field_layers = field_layers,
-                           .accel_cap = data.force_cap},
-                          rng);
-      const std::string name = model_name(kind);
-      if (!quiet)
-        std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                    static_cast<long long>(model.parameter_numel()));
-      std::fflush(stdout);
-      ModelResult r;
-      r.kind = kind;
-      r.description = model.describe();
-      r.parameters = model.parameter_numel();
-      r.training = train(model, data.train,
-                         {.steps = steps,
-                          .batch = batch,
-                          .window = window,
-                          .substeps = substeps,
-                          .lr = lr,
-                          .clip = clip,
-                          .velocity_weight = velocity_weight,
-                          .relative_floor = relative_floor,
-                          .seed = static_cast<std::uint64_t>(seed),
-                          .checkpoint_every = checkpoint_every,
-                          .resume = resume,
-                          .checkpoint_path = out + "checkpoint_" + name + ".npz",
-                          .curve_path = out + "training_" + name + ".csv",
-                          .stop_after = interrupt_after},
-                         progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
-      if (r.training.stopped) {
-        std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
-        return 4;
-      }
-      r.forecast = forecast(model, data.test, observed, horizon, substeps);
-      if (kind == ModelKind::Field) {
-        r.has_field = true;
-        r.field = learned_field(model, grid);
-        r.field_metrics = field_metrics(grid, r.field);
-      }
-      results.push_back(std::move(r));
+  nn::ProgressLine progress(so.quiet);
+  for (std::size_t m = 0; m < kinds.size(); ++m) {
+    const ModelKind kind = kinds[m];
+    Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
+    DynamicsModel model({.kind = kind,
+                         .hidden = hidden,
+                         .fourier_features = fourier,
+                         .fourier_sigma = sigma,
+                         .field_width = field_width,
+                         .field_layers = field_layers,
+                         .accel_cap = data.force_cap},
+                        rng);
+    const std::string name = model_name(kind);
+    if (!so.quiet)
+      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
+                  static_cast<long long>(model.parameter_numel()));
+    std::fflush(stdout);
+    ModelResult r;
+    r.kind = kind;
+    r.description = model.describe();
+    r.parameters = model.parameter_numel();
+    r.training = train(model, data.train,
+                       {.steps = steps,
+                        .batch = batch,
+                        .window = window,
+                        .substeps = substeps,
+                        .lr = lr,
+                        .clip = clip,
+                        .velocity_weight = velocity_weight,
+                        .relative_floor = relative_floor,
+                        .seed = static_cast<std::uint64_t>(so.seed),
+                        .checkpoint_every = checkpoint_every,
+                        .resume = resume,
+                        .settings = settings,
+                        .allow_changed_settings = allow_changed,
+                        .checkpoint_path = out + "checkpoint_" + name + ".npz",
+                        .curve_path = out + "training_" + name + ".csv",
+                        .stop_after = interrupt_after},
+                       progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
+    if (r.training.stopped) {
+      std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
+      return examples::kExitInterrupted;
     }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "field_discovery: %s\n", e.what());
-    return 1;
+    r.forecast = forecast(model, data.test, observed, horizon, substeps);
+    if (kind == ModelKind::Field) {
+      r.has_field = true;
+      r.field = learned_field(model, grid);
+      r.field_metrics = field_metrics(grid, r.field);
+    }
+    results.push_back(std::move(r));
   }
 
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::vector<Check> checks = make_checks(results, quick);
+  const double seconds = examples::seconds_since(start);
+  const std::vector<Check> checks = make_checks(results, so.quick);
   print_table(results, {1, 10, static_cast<int>(horizon)});
+  print_divergences(results);
   write_files(out, results, data, grid, observed);
   io::write_json(out + "results.json", results_json(results, checks, opt.values(), data, grid, seconds));
   std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
               seconds, out.c_str());
-  bool passed = true;
-  std::printf("\n%s:\n", quick ? "checks (quick: the field model beats the no-field baseline)" : "targets");
-  for (const Check& c : checks) {
-    std::printf("  %-45s %9.4f %s %-6g %s\n", c.name.c_str(), c.value, c.at_most ? "<=" : ">=", c.threshold,
-                c.passed() ? "ok" : "MISSED");
-    passed = passed && c.passed();
-  }
-  return check && !passed ? 3 : 0;
+  return examples::print_checks(checks, so.check);
 }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("field_discovery", [&] { return run(argc, argv); });
+}
+

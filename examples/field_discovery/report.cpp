@@ -70,24 +70,40 @@ io::Array grid_array(const Tensor<double>& field, index_t G) {  // (G*G, 2) -> (
 }  // namespace
 
 std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool quick) {
+  using enum Check::Direction;
   std::vector<Check> checks;
   const ModelResult* field = find_model(results, ModelKind::Field);
   const ModelResult* base = find_model(results, ModelKind::NoField);
   for (const ModelResult& r : results)
-    checks.push_back({std::string(model_name(r.kind)) + ": rollouts finite", r.forecast.finite ? 1.0 : 0.0, 1.0, false});
+    checks.push_back({std::string(model_name(r.kind)) + ": rollouts finite", r.forecast.finite ? 1.0 : 0.0, 1.0,
+                      AtLeast, true});
   if (field && base) {
     const double ratio = field->forecast.step_error.back() / base->forecast.step_error.back();
-    checks.push_back({"step-20 error, field / no-field baseline", ratio, quick ? 1.0 : 0.45, true});
+    checks.push_back({"step-" + std::to_string(field->forecast.step_error.size()) + " error, field / no-field baseline",
+                      ratio, quick ? 1.0 : 0.45, AtMost});
   }
   if (field && !quick) {
     const FieldMetrics& m = field->field_metrics;
-    checks.push_back({"field median cosine", m.cosine, 0.97, false});
-    checks.push_back({"field median cosine, density-weighted", m.weighted_cosine, 0.99, false});
-    checks.push_back({"field relative L2 error", m.relative_l2, 0.3, true});
-    checks.push_back({"field relative L2 error, density-weighted", m.weighted_relative_l2, 0.15, true});
-    checks.push_back({"field scale |s - 1|", std::abs(m.scale - 1.0), 0.05, true});
+    checks.push_back({"field median cosine", m.cosine, 0.97, AtLeast});
+    checks.push_back({"field median cosine, density-weighted", m.weighted_cosine, 0.99, AtLeast});
+    checks.push_back({"field relative L2 error", m.relative_l2, 0.3, AtMost});
+    checks.push_back({"field relative L2 error, density-weighted", m.weighted_relative_l2, 0.15, AtMost});
+    checks.push_back({"field scale |s - 1|", std::abs(m.scale - 1.0), 0.05, AtMost});
   }
   return checks;
+}
+
+void print_divergences(const std::vector<ModelResult>& results) {
+  for (const ModelResult& r : results) {
+    const Forecast& f = r.forecast;
+    if (f.finite) continue;
+    const std::string sim = f.diverged_sim >= 0 ? "test simulation " + std::to_string(f.diverged_sim) : "a test simulation";
+    if (f.diverged_step > 0)
+      std::fprintf(stderr, "%s: the forecast of %s diverged before step %lld: %s\n", model_name(r.kind), sim.c_str(),
+                   static_cast<long long>(f.diverged_step), f.divergence.c_str());
+    else
+      std::fprintf(stderr, "%s: a forecast error is not finite\n", model_name(r.kind));
+  }
 }
 
 void print_table(const std::vector<ModelResult>& results, const std::vector<int>& steps_shown) {
@@ -114,30 +130,30 @@ io::Json results_json(const std::vector<ModelResult>& results, const std::vector
   io::Json models = io::Json::object();
   for (const ModelResult& r : results) {
     const Forecast& f = r.forecast;
+    using examples::json_number;
+    // Errors at steps 1, 10 and the last (H), each named by its step; NaN (a diverged forecast) is null.
     io::Json m = io::Json::object({{"description", r.description},
                                    {"parameters", r.parameters},
                                    {"train_seconds", r.training.seconds},
                                    {"ms_per_step", r.training.ms_per_step},
                                    {"resumed_from_step", r.training.resumed_from},
-                                   {"final_train_loss", r.training.final_loss},
-                                   {"forecast_finite", f.finite},
-                                   {"step_1_error", f.step_error.front()},
-                                   {"step_10_error", f.step_error[std::min<std::size_t>(9, f.step_error.size() - 1)]},
-                                   {"step_20_error", f.step_error.back()},
-                                   {"mse", f.mse},
-                                   {"step_errors", f.step_error}});
+                                   {"final_train_loss", json_number(r.training.final_loss)},
+                                   {"forecast_finite", f.finite}});
+    for (const std::size_t k : {std::size_t{1}, std::size_t{10}, f.step_error.size()})
+      if (k <= f.step_error.size()) m.set("step_" + std::to_string(k) + "_error", json_number(f.step_error[k - 1]));
+    m.set("mse", json_number(f.mse));
+    m.set("step_errors", examples::json_numbers(f.step_error));
+    if (!f.finite) {
+      m.set("diverged_simulation", f.diverged_sim);
+      m.set("diverged_step", f.diverged_step);
+    }
     if (r.has_field) m.set("field", field_json(r.field_metrics));
     models.set(model_name(r.kind), std::move(m));
   }
   io::Json settings_json = io::Json::object();
   for (const auto& [k, v] : settings) settings_json.set(k, v);
-  io::Json check_json = io::Json::array();
   bool all = true;
-  for (const Check& c : checks) {
-    check_json.push_back(io::Json::object(
-        {{"name", c.name}, {"value", c.value}, {"threshold", c.threshold}, {"at_most", c.at_most}, {"passed", c.passed()}}));
-    all = all && c.passed();
-  }
+  for (const Check& c : checks) all = all && c.passed();
   return io::Json::object(
       {{"experiment", "field_discovery"},
        {"data", data.origin},
@@ -147,7 +163,7 @@ io::Json results_json(const std::vector<ModelResult>& results, const std::vector
                                   {"x", io::Json::array({grid.xs.front(), grid.xs.back()})},
                                   {"y", io::Json::array({grid.ys.front(), grid.ys.back()})}})},
        {"models", std::move(models)},
-       {"checks", std::move(check_json)},
+       {"checks", examples::checks_json(checks)},
        {"all_checks_passed", all},
        {"settings", std::move(settings_json)},
        {"seconds", seconds}});

@@ -13,6 +13,10 @@
 // Windows come from datasets::WindowLoader (every (simulation, start) pair, shuffled per epoch by
 // the seed), and step k always trains on batch k of that order: a run resumed from a checkpoint
 // (parameters, Adam's state and the step count) sees the same batches as one never interrupted.
+// The step itself, the curve file, the checkpoints and the resume are nn::StepTrainer's: the
+// checkpoint also holds the run's settings (a resume with other settings is refused unless
+// allow_changed_settings) and the sum behind final_loss, and the curve file is cut back to the
+// checkpoint's step on a resume, so a resumed run reports what an uninterrupted one does.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +26,7 @@
 #include "datasets/trajectories.hpp"
 #include "examples/field_discovery/model.hpp"
 #include "nn/progress.hpp"
+#include "nn/step_trainer.hpp"
 
 namespace dg::field_discovery {
 
@@ -39,6 +44,8 @@ struct TrainOptions {
   std::uint64_t seed = 0;
   std::int64_t checkpoint_every = 500; // steps (0: only at the end)
   bool resume = false;                 // continue from checkpoint_path when it exists
+  nn::Settings settings = {};          // saved in the checkpoint; a resume must match them
+  bool allow_changed_settings = false; // resume even when they differ
   std::string checkpoint_path;         // .npz (nn/checkpoint.hpp)
   std::string curve_path;              // CSV: step, loss, lr, seconds
   std::int64_t stop_after = -1;        // >= 0: stop after this many steps of this run, as an
@@ -48,13 +55,14 @@ struct TrainOptions {
 struct TrainRecord {
   std::int64_t resumed_from = 0;  // the step the run started at
   double seconds = 0;             // of this run (not counting an earlier, interrupted one)
-  double final_loss = 0;          // mean of the last 100 steps' losses
+  double final_loss = 0;          // mean of the last 100 steps' losses (this and earlier runs)
   double ms_per_step = 0;
   bool stopped = false;           // stop_after ended the run before `steps`
-  std::vector<double> curve_step, curve_loss;  // every 10th step of this run, for the plot
+  std::vector<double> curve_step, curve_loss;  // every 10th step and the last, from the curve file
 };
 
-// label: the model's name on the progress line. Throws std::runtime_error for a non-finite loss.
+// model_index / model_count: the "1/3" of the progress line. Throws nn::NonFiniteLoss naming the
+// model and step for a non-finite loss, nn::CheckpointError for a checkpoint that cannot be resumed.
 TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, const TrainOptions& options,
                   nn::ProgressLine& progress, int model_index, int model_count);
 

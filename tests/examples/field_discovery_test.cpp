@@ -1,7 +1,9 @@
 // The parts of the field-discovery example that its --quick run cannot check on its own: the
 // field-recovery measures against cases with known answers, the symmetry that separates the
-// interaction network (equivariant, blind to absolute position) from the field model, and a
-// training run interrupted and resumed from its checkpoint, and training with 1 and 2 threads.
+// interaction network (equivariant, blind to absolute position) from the field model, a
+// training run interrupted and resumed from its checkpoint (same bits, same final loss and curve,
+// no repeated rows), training with 1 and 2 threads, non-finite sources refused before training,
+// and a diverged forecast reported as NaN with the failing simulation and a failed check.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,7 +12,9 @@
 
 #include "autodiff/parallel.hpp"
 #include "datasets/datasets.hpp"
+#include "examples/field_discovery/data.hpp"
 #include "examples/field_discovery/evaluate.hpp"
+#include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/train.hpp"
 #include "nn/graph/graph_batch.hpp"
 
@@ -159,6 +163,13 @@ TEST_CASE("training interrupted and resumed from its checkpoint ends with the sa
   auto [resumed, resumed_record] = run("resumed", -1, true);
   CHECK(resumed_record.resumed_from == 4);
   CHECK_FALSE(resumed_record.stopped);
+  // The numbers reported are those of the uninterrupted run (final_loss was this run's steps only).
+  CHECK(resumed_record.final_loss == straight_record.final_loss);
+  CHECK(resumed_record.curve_step == straight_record.curve_step);
+  CHECK(resumed_record.curve_loss == straight_record.curve_loss);
+  auto [again, again_record] = run("resumed", -1, true);  // already at the last step
+  CHECK(again_record.resumed_from == 10);
+  CHECK(again_record.final_loss == straight_record.final_loss);
   const auto a = straight->parameters(), b = resumed->parameters(), c = first->parameters();
   REQUIRE(a.size() == b.size());
   bool same = true, moved = false;
@@ -200,4 +211,47 @@ TEST_CASE("training gives the same bits with 1 and 2 threads") {
   set_num_threads(2);
   CHECK(one == two);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a NaN source position is refused before training, naming the array") {
+  ElectrostaticData data = load_electrostatic("", 4, 2, 1, 10);
+  data.source_positions[3] = std::nan("");
+  CHECK_THROWS_WITH_AS(make_field_grid(data, 8, 0.3), doctest::Contains("source_positions holds nan at element 3"),
+                       datasets::DatasetError);
+  data = load_electrostatic("", 4, 2, 1, 10);
+  data.source_charges[0] = INFINITY;
+  CHECK_THROWS_WITH_AS(make_field_grid(data, 8, 0.3), doctest::Contains("source_charges holds inf"), datasets::DatasetError);
+}
+
+TEST_CASE("a diverged forecast is NaN, names the simulation, and fails a required check") {
+  const ElectrostaticData data = load_electrostatic("", 4, 6, 1, 12);
+  Philox rng(2);
+  DynamicsModel model({.kind = ModelKind::NoField, .hidden = 8}, rng);
+  DynamicsModel healthy({.kind = ModelKind::Field, .hidden = 8, .fourier_features = 4, .field_width = 8, .field_layers = 1}, rng);
+  for (auto& p : model.parameters()) p.param->value.fill(std::nanf(""));
+  const Forecast bad = forecast(model, data.test, 2, 10, 2, 4);  // two batches: simulations 0-3, 4-5
+  CHECK_FALSE(bad.finite);
+  CHECK(bad.diverged_sim == 0);
+  CHECK(bad.diverged_step == 1);
+  CHECK(std::isnan(bad.mse));
+  for (double e : bad.step_error) CHECK(std::isnan(e));
+  const Forecast good = forecast(healthy, data.test, 2, 10, 2, 4);
+  CHECK(good.finite);
+  CHECK(std::isfinite(good.mse));
+  CHECK(good.step_error.back() > 0);
+
+  std::vector<ModelResult> results(2);
+  results[0].kind = ModelKind::Field, results[0].forecast = good;
+  results[1].kind = ModelKind::NoField, results[1].forecast = bad;
+  const std::vector<Check> checks = make_checks(results, true);
+  CHECK(examples::print_checks(checks, false) == 3);  // without --check
+  // results.json: null, not 0, and the step named by its number (the horizon is 10 here).
+  const io::Json j = results_json(results, checks, {}, data, make_field_grid(data, 8, 0.3), 1.0);
+  const io::Json& m = j.at("models").at("no_field");
+  CHECK(m.at("mse").is_null());
+  CHECK(m.at("step_10_error").is_null());
+  CHECK_FALSE(m.contains("step_20_error"));
+  CHECK(m.at("forecast_finite").as_bool() == false);
+  CHECK(m.at("diverged_simulation").as_int() == 0);
+  CHECK(j.at("all_checks_passed").as_bool() == false);
 }

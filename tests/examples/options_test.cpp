@@ -1,10 +1,18 @@
-// The example programs' option parser and output-folder check.
+// The example programs' shared pieces: the option parser, the output-folder check, the standard
+// options' --threads default, run_main's exit statuses, and the checks' exit status.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 
+#include "autodiff/parallel.hpp"
+#include "examples/common/checks.hpp"
 #include "examples/common/options.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
+#include "io/error.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/step_trainer.hpp"
 
 using dg::examples::Options;
 
@@ -61,4 +69,40 @@ TEST_CASE("the output folder is created and checked") {
   CHECK_THROWS_WITH_AS(dg::examples::prepare_output_dir((base / "file").string()), doctest::Contains("is not a folder"), std::runtime_error);
   CHECK_THROWS_WITH_AS(dg::examples::prepare_output_dir((base / "file/sub").string()), doctest::Contains("cannot be created"), std::runtime_error);
   fs::remove_all(base);
+}
+
+TEST_CASE("--threads defaults to OpenMP's setting, not to a fixed number") {
+  const int before = dg::num_threads();
+  dg::set_num_threads(3);  // as OMP_NUM_THREADS=3 would
+  Options o("prog", "test");
+  const dg::examples::StandardOptions so = dg::examples::add_standard_options(o, "prog");
+  CHECK(so.threads == 3);
+  parse(o, {"--threads", "1"});
+  CHECK(so.threads == 1);
+  dg::set_num_threads(before);
+}
+
+TEST_CASE("run_main turns every exception into an exit status; nothing reaches terminate") {
+  using namespace dg::examples;
+  CHECK(run_main("prog", [] { return 0; }) == kExitOk);
+  CHECK(run_main("prog", [] { return 3; }) == 3);
+  CHECK(run_main("prog", []() -> int { throw std::invalid_argument("--x: bad"); }) == kExitBadInput);
+  CHECK(run_main("prog", []() -> int { throw dg::io::IoError("f.npz: truncated"); }) == kExitBadInput);
+  CHECK(run_main("prog", []() -> int { throw dg::nn::CheckpointError("c.npz: other settings"); }) == kExitBadInput);
+  CHECK(run_main("prog", []() -> int { throw dg::nn::NonFiniteLoss("field: the loss is nan at step 3"); }) == kExitFailed);
+  CHECK(run_main("prog", []() -> int { throw std::runtime_error("PhysicsError-like"); }) == kExitFailed);
+  CHECK(run_main("prog", []() -> int { throw 42; }) == kExitFailed);
+}
+
+TEST_CASE("a failed required check sets exit status 3 even without --check; a missed target only with it") {
+  using dg::examples::Check;
+  const std::vector<Check> target_missed = {{"ratio", 2.0, 1.0, Check::AtMost}};
+  CHECK(dg::examples::print_checks(target_missed, false) == 0);
+  CHECK(dg::examples::print_checks(target_missed, true) == 3);
+  const std::vector<Check> diverged = {{"rollouts finite", 0.0, 1.0, Check::AtLeast, true}};
+  CHECK(dg::examples::print_checks(diverged, false) == 3);
+  const std::vector<Check> nan_value = {{"ratio", std::nan(""), 1.0, Check::AtMost}};
+  CHECK_FALSE(nan_value[0].passed());
+  // NaN becomes null in results.json (a JSON number cannot be NaN).
+  CHECK(dg::examples::checks_json(nan_value).as_array().at(0).at("value").is_null());
 }

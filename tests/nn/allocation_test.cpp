@@ -1,7 +1,7 @@
 // The nn training loop allocates nothing in steady state: global operator new calls and the
 // arena's device allocations are counted over steps 2 to 10 of a loop with an MLP, mini-batches,
 // MSE, global-norm clipping, a warm-up cosine schedule and Adam; and between epochs 2 and 6 of
-// fit(). This executable replaces the global operator new, so it is its own test program.
+// fit(), and StepTrainer steps 2 to 10 with a progress line and a final-loss window. This executable replaces the global operator new, so it is its own test program.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -17,6 +17,7 @@
 #include "nn/mlp.hpp"
 #include "nn/sgd.hpp"
 #include "nn/schedule.hpp"
+#include "nn/step_trainer.hpp"
 #include "nn/trainer.hpp"
 
 #include "tests/common/count_new.hpp"
@@ -82,4 +83,29 @@ TEST_CASE("fit() allocates nothing between its second and last epoch") {
        }});
   CHECK(news[5] - news[1] == 0);
   CHECK(device[5] - device[1] == 0);
+}
+
+TEST_CASE("StepTrainer steps 2 to 10 allocate nothing") {
+  const index_t N = 64;
+  Tensor<float> x(Shape{N, 1}), y(Shape{N, 1});
+  for (index_t i = 0; i < N; ++i) x[i] = float(i) / float(N), y[i] = std::cos(3.0f * x[i]);
+  Philox rng(5);
+  MLP<float> net({1, 32, 32, 1}, rng, {.activation = Activation::Silu});
+  Adam<float> opt(net.parameters(), {.lr = 1e-3});
+  ProgressLine progress(true);
+  StepTrainer<float> trainer(net, opt,
+                             {.steps = 10, .clip_norm = 1.0, .schedule = warmup(cosine_schedule(1e-3, 10), 2),
+                              .progress = &progress, .final_loss_steps = 5});
+  long news_before = 0;
+  std::size_t device_before = 0;
+  while (trainer.running()) {
+    if (trainer.step() == 1) news_before = dg::test::new_calls(), device_before = device_allocation_count();
+    trainer.train_step([&](Tape<float>& t) { return mse_loss(net(t, t.constant(x)), t.constant(y)); });
+  }
+  const long news = dg::test::new_calls() - news_before;
+  const std::size_t device = device_allocation_count() - device_before;
+  CHECK(trainer.step() == 10);
+  CHECK(news == 0);
+  CHECK(device == 0);
+  CHECK(std::isfinite(trainer.finish().final_loss));
 }

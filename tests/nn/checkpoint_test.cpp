@@ -232,6 +232,38 @@ TEST_CASE("truncated, corrupt, foreign or missing files give a clear error") {
   CHECK_NOTHROW(load_checkpoint(good, net));
 }
 
+TEST_CASE("settings and values round-trip; a negative meta.step is an error naming the file and the field") {
+  Scratch scratch;
+  Philox rng(6);
+  MLP<float> net({2, 4, 1}, rng);
+  const std::string path = scratch / "c.npz";
+  save_checkpoint(path, net, {.step = 7, .settings = {{"lr", "0.003"}, {"data", "a b=c"}}, .values = {{"sum", 0.1}}});
+  const CheckpointInfo info = load_checkpoint(path, net);
+  CHECK(info.step == 7);
+  CHECK(info.has_settings);
+  CHECK(info.settings == Settings{{"lr", "0.003"}, {"data", "a b=c"}});
+  REQUIRE(info.values.size() == 1);
+  CHECK(info.values[0].first == "sum");
+  CHECK(info.values[0].second == 0.1);
+  // A file without settings (as every file before them) loads, and says so.
+  save_checkpoint(path, net, {.step = 7});
+  CHECK_FALSE(load_checkpoint(path, net).has_settings);
+  CHECK_THROWS_AS(save_checkpoint(path, net, {.settings = {{"a=b", "1"}}}), CheckpointError);
+
+  // meta.step rewritten to -3: refused, naming the file and the field; nothing is loaded.
+  io::NamedArrays arrays = io::read_npz(path);
+  for (auto& [name, a] : arrays)
+    if (name == "meta.step") {
+      const std::int64_t minus = -3;
+      a = io::Array::from<std::int64_t>({}, &minus);
+    }
+  io::write_npz(path, arrays);
+  CHECK_THROWS_WITH_AS(load_checkpoint(path, net),
+                       doctest::Contains(("load_checkpoint " + path + ": 1 problem (nothing was loaded):\n  'meta.step' is -3")
+                                             .c_str()),
+                       CheckpointError);
+}
+
 TEST_CASE("a save killed midway leaves the previous checkpoint intact") {
   Scratch scratch;
   const std::string path = scratch / "big.npz";
