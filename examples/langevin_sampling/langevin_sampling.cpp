@@ -21,17 +21,19 @@
 // x2_error_vs_dt.svg, histograms.svg.
 #include <chrono>
 #include <cstdio>
-#include <exception>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/langevin_sampling/report.hpp"
 
 using namespace dg;
 using namespace dg::langevin_sampling;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("langevin_sampling",
                         "Samples a double well and a 2D Gaussian mixture with BAOAB, OBABO and Euler-Maruyama at several "
                         "step sizes and measures the bias of each.");
@@ -47,15 +49,8 @@ int main(int argc, char** argv) {
     if (!opt.given("time")) sample_time = 20;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  std::vector<double> dts;
-  try {
-    dts = parse_steps(dt_list);
-    out = examples::prepare_output_dir(so.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "langevin_sampling: %s\n", e.what());
-    return 2;
-  }
+  const std::vector<double> dts = parse_steps(dt_list);
+  const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const RunSettings rs{particles, burn_in, sample_time, 0.1, static_cast<std::uint64_t>(so.seed)};
 
@@ -76,4 +71,10 @@ int main(int argc, char** argv) {
   std::printf("\n%.1f s in all; wrote results.json, sweep_*.csv, histogram_*.csv, tv_vs_dt.svg, x2_error_vs_dt.svg, "
               "histograms.svg to %s\n", seconds, out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("langevin_sampling", [&] { return run(argc, argv); });
 }

@@ -22,19 +22,22 @@
 // trajectories.svg.
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <memory>
+#include <stdexcept>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/learned_energy/report.hpp"
 #include "examples/learned_energy/train.hpp"
 
 using namespace dg;
 using namespace dg::learned_energy;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("learned_energy",
                         "Learns an energy from forces (F = -dU/dx) and compares its energy conservation with a direct force model.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "learned_energy");
@@ -54,16 +57,10 @@ int main(int argc, char** argv) {
     if (!opt.given("sim-steps")) sim_steps = 30000;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  try {
-    if (batch > train_runs * (run_steps / 10))
-      throw std::invalid_argument("--batch " + std::to_string(batch) + " is larger than the training set (" +
-                                  std::to_string(train_runs * (run_steps / 10)) + " configurations)");
-    out = examples::prepare_output_dir(so.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "learned_energy: %s\n", e.what());
-    return 2;
-  }
+  if (batch > train_runs * (run_steps / 10))
+    throw std::invalid_argument("--batch " + std::to_string(batch) + " is larger than the training set (" +
+                                std::to_string(train_runs * (run_steps / 10)) + " configurations)");
+  const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const auto seed = static_cast<std::uint64_t>(so.seed);
 
@@ -120,4 +117,10 @@ int main(int argc, char** argv) {
   std::printf("%.1f s in all; wrote results.json, training.csv, energy.csv, energy.svg, training.svg, trajectories.svg to %s\n",
               seconds, out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("learned_energy", [&] { return run(argc, argv); });
 }

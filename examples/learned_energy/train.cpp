@@ -6,31 +6,35 @@
 #include "nn/adam.hpp"
 #include "nn/batches.hpp"
 #include "nn/loss.hpp"
-#include "nn/schedule.hpp"
+#include "nn/step_trainer.hpp"
 
 namespace dg::learned_energy {
 
 std::vector<double> train(Model& model, const ForceData& data, const TrainSettings& ts, nn::ProgressLine& progress,
                           int phase, int phases) {
   nn::Adam<double> opt(model.net.parameters(), {.lr = ts.lr});
-  const nn::Schedule lr = nn::warmup(nn::cosine_schedule(ts.lr, ts.steps, ts.lr * 1e-3), std::min(100, ts.steps / 10));
+  nn::StepTrainer<double> trainer(
+      model.net, opt,
+      {.name = kind_name(model.kind),
+       .steps = ts.steps,
+       .schedule = nn::warmup(nn::cosine_schedule(ts.lr, ts.steps, ts.lr * 1e-3), std::min(100, ts.steps / 10)),
+       .progress = &progress,
+       .phase = phase,
+       .phases = phases});
   nn::MiniBatches<double> batches(data.x, data.f, ts.batch, ts.seed, {.drop_last = true});
-  Tape<double> tape;
   std::vector<double> losses;
-  for (int step = 0, epoch = 0; step < ts.steps; ++epoch) {
+  for (int epoch = 0; trainer.running(); ++epoch) {
     batches.start_epoch(epoch);
-    for (index_t b = 0; b < batches.batch_count() && step < ts.steps; ++b, ++step) {
+    for (index_t b = 0; b < batches.batch_count() && trainer.running(); ++b) {
       const auto batch = batches.batch(b);
-      tape.reset();
-      Var<double> loss = nn::mse_loss(model.forces(tape, batch.inputs, true), tape.constant(batch.targets));
-      tape.backward(loss);
-      opt.set_lr(lr(step));
-      opt.step();
-      opt.zero_grad();
-      losses.push_back(loss.item());
-      progress.update(phase, phases, step + 1, ts.steps, losses.back());
+      losses.push_back(trainer
+                           .train_step([&](Tape<double>& tape) {
+                             return nn::mse_loss(model.forces(tape, batch.inputs, true), tape.constant(batch.targets));
+                           })
+                           .loss);
     }
   }
+  trainer.finish();
   return losses;
 }
 

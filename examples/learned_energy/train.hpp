@@ -1,6 +1,6 @@
 // Training a learned_energy model: Adam on the mean squared force error, warm-up and cosine decay
-// (to lr/1000), shuffled mini-batches of configurations; both models get the same steps, batches
-// and learning rates.
+// (to lr/1000), shuffled mini-batches of configurations, one nn::StepTrainer step each; both
+// models get the same steps, batches and learning rates.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,8 @@ struct TrainSettings {
   std::uint64_t seed;
 };
 
-// Returns the loss per step; phase / phases: the model's place on the progress line.
+// Returns the loss per step; phase / phases: the model's place on the progress line. Throws
+// nn::NonFiniteLoss when a step's loss is NaN or Inf.
 std::vector<double> train(Model& model, const ForceData& data, const TrainSettings& ts, nn::ProgressLine& progress,
                           int phase, int phases);
 

@@ -26,11 +26,11 @@
 // objective.svg (objective vs evaluations), fits.svg (the learned function, the particles).
 #include <chrono>
 #include <cstdio>
-#include <exception>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/mean_field_langevin/data.hpp"
 #include "examples/mean_field_langevin/model.hpp"
 #include "examples/mean_field_langevin/report.hpp"
@@ -38,7 +38,9 @@
 using namespace dg;
 using namespace dg::mean_field_langevin;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("mean_field_langevin",
                         "Underdamped vs overdamped mean-field Langevin: a mean-field network and MMD descent.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "mean_field_langevin");
@@ -57,13 +59,7 @@ int main(int argc, char** argv) {
   opt.parse(argc, argv);
   if (so.quick && !opt.given("evaluations")) evaluations = 1000;
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  try {
-    out = examples::prepare_output_dir(so.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "mean_field_langevin: %s\n", e.what());
-    return 2;
-  }
+  const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const auto seed = static_cast<std::uint64_t>(so.seed);
 
@@ -105,4 +101,10 @@ int main(int argc, char** argv) {
   std::printf("%.1f s in all; wrote results.json, regression.csv, mmd.csv, objective.svg, fits.svg to %s\n", seconds,
               out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("mean_field_langevin", [&] { return run(argc, argv); });
 }

@@ -22,18 +22,21 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
+#include <stdexcept>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/nbody_orbits/report.hpp"
 #include "physics/diagnostics.hpp"
 
 using namespace dg;
 using namespace dg::nbody_orbits;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("nbody_orbits",
                         "The figure-eight three-body orbit and a Plummer sphere with six integrators: energy error "
                         "over long runs and orders of convergence.");
@@ -51,14 +54,8 @@ int main(int argc, char** argv) {
     if (!opt.given("plummer-time")) plummer_time = 5;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  try {
-    if (softening == 0) throw std::invalid_argument("--softening: must be > 0 (a Plummer sphere has close encounters)");
-    out = examples::prepare_output_dir(so.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "nbody_orbits: %s\n", e.what());
-    return 2;
-  }
+  if (softening == 0) throw std::invalid_argument("--softening: must be > 0 (a Plummer sphere has close encounters)");
+  const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   nn::ProgressLine progress(so.quiet);
   const int phases = 4;
@@ -90,4 +87,10 @@ int main(int argc, char** argv) {
   std::printf("%.1f s in all; wrote results.json, energy_*.csv, convergence.csv, orbit.csv and the SVG plots to %s\n",
               seconds, out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("nbody_orbits", [&] { return run(argc, argv); });
 }
