@@ -26,18 +26,20 @@
 // field.svg (learned and true field in the plane of the heavy mass of a test simulation).
 #include <chrono>
 #include <cstdio>
-#include <exception>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/gravity_field/report.hpp"
 #include "examples/gravity_field/train.hpp"
 
 using namespace dg;
 using namespace dg::gravity_field;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("gravity_field", "A latent-code-conditioned neural field for the dynamic gravitational field.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "gravity_field");
   std::int64_t& n_train = opt.add("train", std::int64_t{2000}, "training simulations", std::int64_t{1});
@@ -59,16 +61,9 @@ int main(int argc, char** argv) {
     if (!opt.given("steps")) steps = 2000;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  GravityData data;
-  try {
-    out = examples::prepare_output_dir(so.out);
-    set_num_threads(so.threads);
-    data = load_gravity(n_train, n_test, so.seed, observed, horizon);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "gravity_field: %s\n", e.what());
-    return 2;
-  }
+  const std::string out = examples::prepare_output_dir(so.out);
+  set_num_threads(so.threads);
+  const GravityData data = load_gravity(n_train, n_test, so.seed, observed, horizon);
   const auto seed = static_cast<std::uint64_t>(so.seed);
   std::printf("data: gravitational, %lld training and %lld test simulations, %lld observed + %lld forecast frames\n",
               static_cast<long long>(n_train), static_cast<long long>(n_test), static_cast<long long>(observed),
@@ -101,4 +96,10 @@ int main(int argc, char** argv) {
   std::printf("%.1f s in all; wrote results.json, training.csv, forecast.csv, training.svg, forecast.svg, field.svg to %s\n",
               seconds, out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("gravity_field", [&] { return run(argc, argv); });
 }

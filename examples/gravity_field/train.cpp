@@ -6,23 +6,28 @@
 
 #include "autodiff/ops.hpp"
 #include "nn/adam.hpp"
-#include "nn/clip.hpp"
-#include "nn/schedule.hpp"
+#include "nn/step_trainer.hpp"
 
 namespace dg::gravity_field {
 
 std::vector<double> train(GravityModel& m, const Split& d, const TrainSettings& s, nn::ProgressLine& progress, int phase) {
-  const std::vector<nn::NamedParameter<float>> params = m.parameters();
-  nn::Adam<float> opt(params, {.lr = s.lr});
-  const nn::Schedule lr = nn::warmup(nn::cosine_schedule(s.lr, s.steps, s.lr * 1e-2), std::min<std::int64_t>(100, s.steps / 10));
+  nn::Adam<float> opt(m.parameters(), {.lr = s.lr});
+  nn::StepTrainer<float> trainer(
+      m, opt,
+      {.name = m.with_field() ? "field" : "no_field",
+       .steps = s.steps,
+       .clip_norm = 10.0,
+       .schedule = nn::warmup(nn::cosine_schedule(s.lr, s.steps, s.lr * 1e-2), std::min<std::int64_t>(100, s.steps / 10)),
+       .progress = &progress,
+       .phase = phase,
+       .phases = 2});
   const index_t B = s.sims_per_step, T = s.frames_per_sim, n = d.traj.particles, R = B * T * n;
   const nn::GraphBatch g = nn::fully_connected(B * T, n);
   Tensor<float> x(Shape{R, kD}), a(Shape{R, kD}), w(Shape{R, 1});
   std::vector<std::int64_t> sims(static_cast<std::size_t>(B));
-  Tape<float> tape;
   std::vector<double> losses;
-  for (std::int64_t step = 0; step < s.steps; ++step) {
-    Philox rng(s.seed, std::uint64_t(step));  // this step's simulations and frames
+  while (trainer.running()) {
+    Philox rng(s.seed, std::uint64_t(trainer.step()));  // this step's simulations and frames
     index_t r = 0;
     for (index_t b = 0; b < B; ++b) {
       sims[std::size_t(b)] = std::int64_t(rng.uniform(0, double(d.traj.sims))) % d.traj.sims;
@@ -39,22 +44,18 @@ std::vector<double> train(GravityModel& m, const Split& d, const TrainSettings& 
         }
       }
     }
-    tape.reset();
-    Var<float> code_rows;
-    if (m.with_field()) {
-      const Context c = context_of(d, sims, s.observed, s.stride);
-      code_rows = rows_of(m.codes(tape, c.rows, c.graph, B), B, T * n);
-    }
-    const Var<float> err = m.accel(tape, g, tape.constant(x), code_rows) - tape.constant(a);
-    const Var<float> loss = mean(tape.constant(w) * row_dot(err, err));
-    tape.backward(loss);
-    nn::clip_grad_norm(params, 10.0);
-    opt.set_lr(lr(step));
-    opt.step();
-    opt.zero_grad();
-    losses.push_back(loss.item());
-    progress.update(phase, 2, step + 1, s.steps, losses.back());
+    const nn::StepStats stats = trainer.train_step([&](Tape<float>& tape) {
+      Var<float> code_rows;
+      if (m.with_field()) {
+        const Context c = context_of(d, sims, s.observed, s.stride);
+        code_rows = rows_of(m.codes(tape, c.rows, c.graph, B), B, T * n);
+      }
+      const Var<float> err = m.accel(tape, g, tape.constant(x), code_rows) - tape.constant(a);
+      return mean(tape.constant(w) * row_dot(err, err));
+    });
+    losses.push_back(stats.loss);
   }
+  trainer.finish();
   return losses;
 }
 

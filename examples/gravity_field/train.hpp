@@ -2,7 +2,8 @@
 // training simulations and `frames_per_sim` observed frames of each (from the step's own Philox
 // stream, so step k always sees the same batch), encodes each simulation's observed frames into
 // its code, and minimises |a_pred - a|^2 / (|a| + 1)^2 (the close passes near the heavy mass do
-// not dominate); Adam with warm-up and cosine decay, gradient norm clipped at 10.
+// not dominate); Adam with warm-up and cosine decay, gradient norm clipped at 10, one
+// nn::StepTrainer step each.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,8 @@ struct TrainSettings {
   std::uint64_t seed;
 };
 
-// Returns the loss of every step; phase: the model's place (of 2) on the progress line.
+// Returns the loss of every step; phase: the model's place (of 2) on the progress line. Throws
+// nn::NonFiniteLoss when a step's loss is NaN or Inf.
 std::vector<double> train(GravityModel& m, const Split& d, const TrainSettings& s, nn::ProgressLine& progress, int phase);
 
 }  // namespace dg::gravity_field
