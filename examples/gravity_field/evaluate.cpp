@@ -70,7 +70,6 @@ FieldRecovery field_recovery(GravityModel& field_model, const GravityData& data,
                              std::int64_t stride, std::uint64_t seed) {
   const Split& test_d = data.test;
   FieldRecovery out;
-  std::vector<double>& cosines = out.cosines;
   const index_t S = test_d.traj.sims, P = 64;
   std::vector<std::int64_t> sims(static_cast<std::size_t>(S));
   for (index_t s = 0; s < S; ++s) sims[std::size_t(s)] = s;
@@ -90,18 +89,10 @@ FieldRecovery field_recovery(GravityModel& field_model, const GravityData& data,
   NoGradGuard<float> no_grad(tape);
   const Context c = context_of(test_d, sims, observed, stride);
   const Var<float> E = field_model.field(tape, tape.constant(pts), rows_of(field_model.codes(tape, c.rows, c.graph, S), S, P));
-  for (index_t q = 0; q < S * P; ++q) {
-    double dot = 0, n1 = 0, n2 = 0;
-    for (index_t j = 0; j < kD; ++j) {
-      dot += E(q, j) * truth[std::size_t(q * kD + j)];
-      n1 += E(q, j) * E(q, j);
-      n2 += truth[std::size_t(q * kD + j)] * truth[std::size_t(q * kD + j)];
-    }
-    cosines.push_back(dot / std::sqrt(n1 * n2 + 1e-30));
-  }
-  std::vector<double> sorted = cosines;
-  std::sort(sorted.begin(), sorted.end());
-  out.median_cosine = sorted[sorted.size() / 2];
+  Tensor<double> learned(Shape{S * P, kD}), expected(Shape{S * P, kD}, truth);  // (S*P, d)
+  for (index_t q = 0; q < S * P; ++q)
+    for (index_t j = 0; j < kD; ++j) learned(q, j) = E(q, j);
+  out.metrics = nn::field_metrics(expected, learned);
   return out;
 }
 

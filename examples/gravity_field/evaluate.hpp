@@ -3,13 +3,15 @@
 // Forecasts: from the last observed frame, every test simulation at once, velocity Verlet with
 // `substeps` per frame; the mean L2 position error after each of 1 .. horizon frames.
 // Field recovery: 64 random points per test simulation at distance 0.3 .. 2 from its heavy mass;
-// the cosine between the learned field (with that simulation's code) and the heavy mass's true
-// field, median over all points.
+// the learned field (with that simulation's code) against the heavy mass's true field, by
+// nn::field_metrics (nn/field/field_metrics.hpp): the median cosine, the relative L2 error and the
+// best-fit scale (1: the field in physical units, acceleration per unit mass).
 #pragma once
 
 #include <vector>
 
 #include "examples/gravity_field/model.hpp"
+#include "nn/field/field_metrics.hpp"
 
 namespace dg::gravity_field {
 
@@ -21,8 +23,7 @@ std::vector<double> forecast_errors(GravityModel* m, const Split& d, std::int64_
 void true_field(const double* h, const double* p, double GM, double eps, double* out);
 
 struct FieldRecovery {
-  std::vector<double> cosines;  // (S * 64) one per point
-  double median_cosine = 0;
+  nn::FieldMetrics metrics;  // over the S * 64 points, each counting 1
 };
 FieldRecovery field_recovery(GravityModel& field_model, const GravityData& data, std::int64_t observed,
                              std::int64_t stride, std::uint64_t seed);

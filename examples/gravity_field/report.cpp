@@ -21,14 +21,15 @@ void print_table(const Results& r, std::int64_t horizon) {
   row("field (FiLM code)", r.err_field, r.loss_field.back());
   row("no field", r.err_plain, r.loss_plain.back());
   row("constant velocity", r.err_const, -1);
-  std::printf("field recovery around the heavy mass (r in [0.3, 2], %zu points): median cosine %.3f\n",
-              r.recovery.cosines.size(), r.recovery.median_cosine);
+  const nn::FieldMetrics& m = r.recovery.metrics;
+  std::printf("field recovery around the heavy mass (r in [0.3, 2], %lld points): median cosine %.3f, relative L2 %.3f, "
+              "scale %.3f\n", static_cast<long long>(m.points), m.cosine, m.relative_l2, m.scale);
 }
 
 std::vector<examples::Check> make_checks(const Results& r) {
   return {
       {"field / no-field error at the last forecast step", r.err_field.back() / r.err_plain.back(), 0.8, examples::Check::AtMost},
-      {"median cosine of learned and true field", r.recovery.median_cosine, 0.5, examples::Check::AtLeast},
+      {"median cosine of learned and true field", r.recovery.metrics.cosine, 0.5, examples::Check::AtLeast},
   };
 }
 
@@ -84,7 +85,9 @@ void add_results(io::Json& res, const Results& r, const std::vector<examples::Ch
   res.set("forecast_l2_error", io::Json::object({{"field", arr(r.err_field)}, {"no_field", arr(r.err_plain)},
                                                  {"constant_velocity", arr(r.err_const)}}));
   res.set("final_loss", io::Json::object({{"field", r.loss_field.back()}, {"no_field", r.loss_plain.back()}}));
-  res.set("field_median_cosine", r.recovery.median_cosine);
+  res.set("field_median_cosine", r.recovery.metrics.cosine);
+  res.set("field_relative_l2", r.recovery.metrics.relative_l2);
+  res.set("field_scale", r.recovery.metrics.scale);
   res.set("checks", examples::checks_json(checks));
 }
 
