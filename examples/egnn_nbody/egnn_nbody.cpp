@@ -26,18 +26,20 @@
 // training.svg (the curves and the linear baseline), predictions.svg (test forecasts).
 #include <chrono>
 #include <cstdio>
-#include <exception>
-#include <memory>
+#include <stdexcept>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/run_main.hpp"
 #include "examples/egnn_nbody/report.hpp"
 
 using namespace dg;
 using namespace dg::egnn_nbody;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   examples::Options opt("egnn_nbody", "EGNN, GNN and linear baselines on the charged n-body task of Satorras et al. 2021.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "egnn_nbody");
   std::string& data_dir = opt.add("data", "", "a folder written by `dynagrad-data generate nbody` (default: generate in memory)");
@@ -69,34 +71,20 @@ int main(int argc, char** argv) {
     if (!opt.given("clip")) clip = 0;
   }
   const auto start = std::chrono::steady_clock::now();
-  std::string out;
-  try {
-    if (schedule != "cosine" && schedule != "constant")
-      throw std::invalid_argument("--schedule must be 'cosine' or 'constant', got '" + schedule + "'");
-    if (target_frame <= input_frame)
-      throw std::invalid_argument("--target-frame (" + std::to_string(target_frame) + ") must come after --input-frame (" +
-                                  std::to_string(input_frame) + ")");
-    if (so.quick && published) throw std::invalid_argument("--quick and --published contradict each other");
-    out = examples::prepare_output_dir(so.out);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "egnn_nbody: %s\n", e.what());
-    return 2;
-  }
+  if (schedule != "cosine" && schedule != "constant")
+    throw std::invalid_argument("--schedule must be 'cosine' or 'constant', got '" + schedule + "'");
+  if (target_frame <= input_frame)
+    throw std::invalid_argument("--target-frame (" + std::to_string(target_frame) + ") must come after --input-frame (" +
+                                std::to_string(input_frame) + ")");
+  if (so.quick && published) throw std::invalid_argument("--quick and --published contradict each other");
+  const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const auto seed = static_cast<std::uint64_t>(so.seed);
 
-  NBodyData data;
-  std::unique_ptr<datasets::WindowLoader<float>> train_loader, val_loader, test_loader;
-  try {
-    data = load_nbody(data_dir, n_train, n_val, n_test, seed);
-    train_loader = std::make_unique<datasets::WindowLoader<float>>(
-        data.train, task_windows(input_frame, target_frame, batch, true, seed + 11));
-    val_loader = std::make_unique<datasets::WindowLoader<float>>(data.val, task_windows(input_frame, target_frame, batch, false, 0));
-    test_loader = std::make_unique<datasets::WindowLoader<float>>(data.test, task_windows(input_frame, target_frame, batch, false, 0));
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "egnn_nbody: %s\n", e.what());
-    return 2;
-  }
+  const NBodyData data = load_nbody(data_dir, n_train, n_val, n_test, seed);
+  datasets::WindowLoader<float> train_loader(data.train, task_windows(input_frame, target_frame, batch, true, seed + 11));
+  datasets::WindowLoader<float> val_loader(data.val, task_windows(input_frame, target_frame, batch, false, 0));
+  datasets::WindowLoader<float> test_loader(data.test, task_windows(input_frame, target_frame, batch, false, 0));
   std::printf("data (%s): %lld / %lld / %lld simulations of %lld particles in %lldD, frame %lld -> %lld\n",
               data.origin.c_str(), static_cast<long long>(data.train.sims), static_cast<long long>(data.val.sims),
               static_cast<long long>(data.test.sims), static_cast<long long>(data.train.particles),
@@ -106,7 +94,7 @@ int main(int argc, char** argv) {
   const auto [linear_t, linear_mse] = linear_baseline(data.train, data.test, input_frame, target_frame);
   const LinearResult linear{.t = linear_t, .mse = linear_mse,
                             .frame_gap = data.train.dt_frame > 0 ? data.train.dt_frame * double(target_frame - input_frame) : 0};
-  const TrainSettings ts{epochs, batch, eval_every, lr, weight_decay, clip, schedule == "cosine", seed + 7};
+  TrainSettings ts{"", epochs, batch, eval_every, lr, weight_decay, clip, schedule == "cosine", seed + 7};
   nn::ProgressLine progress(so.quiet);
   Philox rng_e(seed, 1), rng_g(seed, 2);
   EGNNModel egnn(hidden, layers, rng_e);
@@ -115,19 +103,25 @@ int main(int argc, char** argv) {
                                   {.name = "gnn", .model = &gnn, .training = {}, .published_mse = 0.0107}};
   for (std::size_t k = 0; k < nets.size(); ++k) {
     if (!so.quiet) std::printf("training %s: %s\n", nets[k].name.c_str(), nets[k].model->describe().c_str());
-    nets[k].training = train(*nets[k].model, *train_loader, *val_loader, *test_loader, ts, progress, int(k + 1),
-                             int(nets.size()));
+    ts.name = nets[k].name;
+    nets[k].training = train(*nets[k].model, train_loader, val_loader, test_loader, ts, progress, int(k + 1), int(nets.size()));
   }
   progress.finish();
   const double seconds = examples::seconds_since(start);
 
-  const RunShape shape{input_frame, target_frame, epochs, batch, train_loader->batch_count(), schedule, lr};
+  const RunShape shape{input_frame, target_frame, epochs, batch, train_loader.batch_count(), schedule, lr};
   print_table(nets, linear, shape);
   const std::vector<examples::Check> checks = make_checks(nets, linear);
-  write_files(out, nets, linear, shape, *test_loader, data.test.particles);
+  write_files(out, nets, linear, shape, test_loader, data.test.particles);
   io::Json res = examples::results_header(opt, so.seed, seconds);
   add_results(res, data, nets, linear, checks);
   io::write_json(out + "results.json", res);
   std::printf("%.1f s in all; wrote results.json, training.csv, training.svg, predictions.svg to %s\n", seconds, out.c_str());
   return examples::print_checks(checks, so.check);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return examples::run_main("egnn_nbody", [&] { return run(argc, argv); });
 }

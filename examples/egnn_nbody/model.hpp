@@ -26,6 +26,7 @@ class Model {
   virtual Var<float> predict(Tape<float>& tape, const Batch& b) = 0;
   virtual std::vector<nn::NamedParameter<float>> parameters() const = 0;
   virtual std::string describe() const = 0;
+  virtual nn::Module<float>& module() = 0;  // the network, for the trainer (and checkpoints)
 };
 
 class EGNNModel final : public Model {
@@ -34,6 +35,7 @@ class EGNNModel final : public Model {
   Var<float> predict(Tape<float>& tape, const Batch& b) override;
   std::vector<nn::NamedParameter<float>> parameters() const override { return net_.parameters(); }
   std::string describe() const override { return net_.describe(); }
+  nn::Module<float>& module() override { return net_; }
 
  private:
   nn::EGNN<float> net_;
@@ -47,6 +49,7 @@ class GNNModel final : public Model, public nn::Module<float> {
   Var<float> predict(Tape<float>& tape, const Batch& b) override;
   std::vector<nn::NamedParameter<float>> parameters() const override { return nn::Module<float>::parameters(); }
   std::string describe() const override;
+  nn::Module<float>& module() override { return *this; }
 
  private:
   nn::Linear<float> embedding_;

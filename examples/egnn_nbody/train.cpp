@@ -3,14 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <span>
 
 #include "examples/common/checks.hpp"
 #include "examples/egnn_nbody/evaluate.hpp"
 #include "nn/adam.hpp"
-#include "nn/clip.hpp"
 #include "nn/loss.hpp"
-#include "nn/schedule.hpp"
+#include "nn/step_trainer.hpp"
 
 namespace dg::egnn_nbody {
 
@@ -21,26 +19,28 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
   const std::vector<nn::NamedParameter<float>> params = m.parameters();
   nn::Adam<float> opt(params, {.lr = s.lr, .weight_decay = s.weight_decay});
   const std::int64_t total = s.epochs * train_loader.batch_count();
-  const nn::Schedule lr = s.cosine ? nn::cosine_schedule(s.lr, total, s.lr * 1e-2) : nn::constant_schedule(s.lr);
+  nn::StepTrainer<float> trainer(
+      m.module(), opt,
+      {.name = s.name,
+       .steps = total,
+       .clip_norm = s.clip,
+       .measure_grad_norm = true,  // the largest norm of each epoch goes to training.csv
+       .schedule = s.cosine ? nn::cosine_schedule(s.lr, total, s.lr * 1e-2) : nn::constant_schedule(s.lr),
+       .progress = &progress,
+       .phase = phase,
+       .phases = phases});
   std::vector<Tensor<float>> best(params.size());
-  Tape<float> tape, eval_tape;
+  Tape<float> eval_tape;
   TrainResult r;
-  std::int64_t step = 0;
   for (std::int64_t epoch = 0; epoch < s.epochs; ++epoch) {
     train_loader.start_epoch(epoch);
     double sum = 0, max_norm = 0;
-    for (std::int64_t k = 0; k < train_loader.batch_count(); ++k, ++step) {
+    for (std::int64_t k = 0; k < train_loader.batch_count(); ++k) {
       const Batch& b = train_loader.batch(k);
-      tape.reset();
-      const Var<float> loss = nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0]));
-      tape.backward(loss);
-      max_norm = std::max(max_norm, s.clip > 0 ? nn::clip_grad_norm(params, s.clip)
-                                               : nn::grad_norm(std::span<const nn::NamedParameter<float>>(params)));
-      opt.set_lr(lr(step));
-      opt.step();
-      opt.zero_grad();
-      sum += loss.item();
-      progress.update(phase, phases, step + 1, total, loss.item());
+      const nn::StepStats step = trainer.train_step(
+          [&](Tape<float>& tape) { return nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0])); });
+      max_norm = std::max(max_norm, step.grad_norm);
+      sum += step.loss;
     }
     r.train_loss.push_back(sum / double(train_loader.batch_count()));
     r.max_grad_norm.push_back(max_norm);
@@ -54,6 +54,7 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
       }
     }
   }
+  trainer.finish();
   for (std::size_t i = 0; i < params.size(); ++i) params[i].param->value = best[i];
   r.test_mse = mean_squared_error(m, test_loader, eval_tape);
   r.seconds = examples::seconds_since(start);

@@ -1,11 +1,12 @@
 // Training an egnn_nbody network as published: Adam (with weight decay) on the MSE of the predicted
-// positions, batches of simulations; the validation MSE every `eval_every` epochs picks the
-// parameters whose test MSE is reported. Our additions for short budgets: cosine decay of the
-// learning rate (to lr/100) and a bound on the global gradient norm.
+// positions, batches of simulations, one nn::StepTrainer step each; the validation MSE every
+// `eval_every` epochs picks the parameters whose test MSE is reported. Our additions for short
+// budgets: cosine decay of the learning rate (to lr/100) and a bound on the global gradient norm.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "examples/egnn_nbody/model.hpp"
@@ -14,6 +15,7 @@
 namespace dg::egnn_nbody {
 
 struct TrainSettings {
+  std::string name;  // of the model, in error messages
   std::int64_t epochs, batch, eval_every;
   double lr, weight_decay, clip;  // clip: global gradient-norm bound, 0 = none
   bool cosine;
@@ -31,7 +33,7 @@ struct TrainResult {
 };
 
 // Trains `m` and leaves it with the parameters of the best validation MSE; phase / phases: the
-// model's place on the progress line.
+// model's place on the progress line. Throws nn::NonFiniteLoss when a step's loss is NaN or Inf.
 TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, datasets::WindowLoader<float>& val_loader,
                   datasets::WindowLoader<float>& test_loader, const TrainSettings& s, nn::ProgressLine& progress,
                   int phase, int phases);
