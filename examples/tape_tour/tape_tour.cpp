@@ -8,10 +8,13 @@
 #include <sstream>
 
 #include "autodiff/ops.hpp"
+#include "examples/common/run_main.hpp"
 
 using namespace dg;
 
-int main() {
+namespace {
+
+int run() {
   Tape<double> tape;
   // f(x) = sum(tanh(x) * x^2) at three points.
   Var<double> x = tape.variable(Tensor<double>(Shape{3}, {-1.0, 0.5, 2.0}));
@@ -42,3 +45,7 @@ int main() {
   std::cout << "\nwrote tape.dot (render with: dot -Tsvg tape.dot -o tape.svg)\n";
   return 0;
 }
+
+}  // namespace
+
+int main() { return examples::run_main("tape_tour", run); }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every example ends through examples::run_main: bad input gives exit status 2 and one message
+# "<program>: <what>" on stderr, never std::terminate (status 134) or a crash.
+#   exit_status.sh BUILD_EXAMPLES_DIR
+set -u
+dir=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+
+# expect STATUS PROGRAM ARGS...: runs build/examples/PROGRAM ARGS and checks the status and stderr.
+expect() {
+  local want=$1 program=$2
+  shift 2
+  "$dir/$program" "$@" > "$scratch/stdout" 2> "$scratch/stderr"
+  local got=$?
+  if [ "$got" != "$want" ] || ! grep -q "^$program: " "$scratch/stderr"; then
+    echo "FAIL: $program $* -> status $got (want $want), stderr:"
+    cat "$scratch/stderr"
+    failures=$((failures + 1))
+  else
+    echo "ok:   $program $* -> $got: $(head -n 1 "$scratch/stderr")"
+  fi
+}
+
+unwritable=/proc/no_such_folder  # cannot be created, even by root
+for program in egnn_nbody gravity_field learned_energy langevin_sampling mean_field_langevin nbody_orbits field_discovery; do
+  expect 2 "$program" --no-such-option
+  expect 2 "$program" --seed -1
+  expect 2 "$program" --quiet --out "$unwritable"
+done
+expect 2 egnn_nbody --quiet --out "$scratch/egnn" --target-frame 10 --input-frame 30
+expect 2 egnn_nbody --quiet --out "$scratch/egnn" --data "$scratch/no_data"
+expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 10
+expect 2 learned_energy --quiet --out "$scratch/energy" --train-runs 1 --batch 1000
+expect 2 langevin_sampling --quiet --out "$scratch/langevin" --dt 0.1,abc
+expect 2 nbody_orbits --quiet --out "$scratch/orbits" --softening 0
+expect 2 mlp_regression "$unwritable"   # the output folder is its only argument
+
+[ "$failures" = 0 ] || { echo "$failures failures"; exit 1; }

@@ -1,0 +1,170 @@
+// The parts of the smaller experiments (examples/<name>/, docs/experiments/README.md) that their
+// --quick runs cannot check on their own, each against an answer known without the code under
+// test: a fitted constant that is exact, an energy measure of a known sequence, a field against
+// finite differences of its potential, a sampler against its own density, the work of a gradient
+// field around a loop.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "autodiff/random.hpp"
+#include "examples/egnn_nbody/model.hpp"
+#include "examples/gravity_field/evaluate.hpp"
+#include "examples/langevin_sampling/data.hpp"
+#include "examples/learned_energy/evaluate.hpp"
+#include "examples/mean_field_langevin/evaluate.hpp"
+#include "examples/nbody_orbits/evaluate.hpp"
+
+using namespace dg;
+
+namespace {
+
+// S simulations of 2 frames of N particles in d dimensions: x at frame 0 random, v random, and
+// frame 1 at x + t v (+ noise of that size).
+datasets::Trajectories straight_lines(double t, double noise, std::uint64_t seed) {
+  datasets::Trajectories d;
+  d.sims = 20, d.frames = 2, d.particles = 3, d.dim = 2;
+  const std::size_t per_frame = static_cast<std::size_t>(d.particles * d.dim);
+  d.positions.resize(static_cast<std::size_t>(d.sims * d.frames) * per_frame);
+  d.velocities.resize(d.positions.size());
+  Philox rng(seed, 1);
+  for (std::int64_t s = 0; s < d.sims; ++s)
+    for (std::size_t i = 0; i < per_frame; ++i) {
+      const std::size_t a = d.frame_offset(s, 0) + i, b = d.frame_offset(s, 1) + i;
+      d.positions[a] = rng.normal();
+      d.velocities[a] = d.velocities[b] = rng.normal();
+      d.positions[b] = d.positions[a] + t * d.velocities[a] + noise * rng.normal();
+    }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("egnn_nbody: the linear baseline recovers the step of straight-line motion") {
+  const datasets::Trajectories fit = straight_lines(0.7, 0, 1), test = straight_lines(0.7, 0, 2);
+  const auto [t, mse] = egnn_nbody::linear_baseline(fit, test, 0, 1);
+  CHECK(t == doctest::Approx(0.7).epsilon(1e-12));
+  CHECK(mse < 1e-20);
+  // With noise of standard deviation 0.1 on the target, the test MSE is about its variance.
+  const auto [t_noisy, mse_noisy] =
+      egnn_nbody::linear_baseline(straight_lines(0.7, 0.1, 3), straight_lines(0.7, 0.1, 4), 0, 1);
+  CHECK(t_noisy == doctest::Approx(0.7).epsilon(0.05));
+  CHECK(mse_noisy == doctest::Approx(0.01).epsilon(0.4));
+}
+
+TEST_CASE("gravity_field: the heavy mass's field is minus the gradient of its softened potential") {
+  const double h[3] = {0.3, -0.2, 0.5}, GM = 10, eps = 0.1;
+  auto potential = [&](const double* p) {
+    double r2 = eps * eps;
+    for (int j = 0; j < 3; ++j) r2 += (h[j] - p[j]) * (h[j] - p[j]);
+    return -GM / std::sqrt(r2);
+  };
+  const double points[2][3] = {{1.0, 0.4, -0.3}, {0.35, -0.15, 0.45}};  // far from and close to the mass
+  for (const auto& p : points) {
+    double field[3];
+    gravity_field::true_field(h, p, GM, eps, field);
+    for (int j = 0; j < 3; ++j) {
+      const double step = 1e-6;
+      double plus[3] = {p[0], p[1], p[2]}, minus[3] = {p[0], p[1], p[2]};
+      plus[j] += step, minus[j] -= step;
+      const double gradient = (potential(plus) - potential(minus)) / (2 * step);
+      CHECK(field[j] == doctest::Approx(-gradient).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("langevin_sampling: exact samples follow the exact bin probabilities and <|x|^2>") {
+  for (const langevin_sampling::Target& t : {langevin_sampling::double_well(), langevin_sampling::gaussian_mixture()}) {
+    double total = 0;
+    for (double p : t.bin_probability) total += p;
+    CHECK(total == doctest::Approx(1.0).epsilon(3e-3));  // the mass beyond the histogram is small
+    const index_t n = 200000;
+    Tensor<double> q(Shape{n, t.dim});
+    Philox rng(7, 1);
+    t.sample_exact(rng, q);
+    double r2 = 0, r4 = 0;
+    for (index_t i = 0; i < n; ++i) {
+      double s = 0;
+      for (index_t c = 0; c < t.dim; ++c) s += q(i, c) * q(i, c);
+      r2 += s, r4 += s * s;
+    }
+    r2 /= double(n), r4 /= double(n);
+    const double standard_error = std::sqrt((r4 - r2 * r2) / double(n));
+    CHECK(std::abs(r2 - t.mean_r2) < 4 * standard_error);
+  }
+  // The mixture's <|x|^2> by hand: the mean of |mu_k|^2 + 2 sd^2 over its three components.
+  CHECK(langevin_sampling::gaussian_mixture().mean_r2 == doctest::Approx((2.25 + 2.25 + 2.25) / 3 + 0.5));
+}
+
+TEST_CASE("learned_energy: loop work is zero for a gradient field and not for a rotational one") {
+  Philox rng(3, 1);
+  learned_energy::ForceData test{Tensor<double>(Shape{4, learned_energy::kDof}), Tensor<double>(Shape{4, learned_energy::kDof})};
+  for (index_t i = 0; i < test.x.numel(); ++i) test.x[i] = 0.3 * rng.normal();
+  Philox init(5, 1);
+  learned_energy::Model energy(learned_energy::Kind::Energy, 16, init);
+  const double gradient_work = learned_energy::loop_work_ratio(energy, test, 4, 64, 0.2);
+  CHECK(gradient_work < 1e-10);
+  // A network that outputs the forces directly is, with random weights, no gradient: it has a curl.
+  learned_energy::Model direct(learned_energy::Kind::Direct, 16, init);
+  CHECK(learned_energy::loop_work_ratio(direct, test, 4, 64, 0.2) > 1e-4);
+}
+
+TEST_CASE("learned_energy: the drift measure of known energy sequences") {
+  // A linear ramp 1, 1.01, ..., over 100 records: the first and last tenth differ by 0.9 on average.
+  std::vector<double> ramp;
+  for (int i = 0; i < 100; ++i) ramp.push_back(1 + 0.01 * i);
+  const learned_energy::Drift d = learned_energy::measure_drift(ramp, 2.0);
+  CHECK(d.drift == doctest::Approx(0.9 / 2.0));
+  CHECK(d.max == doctest::Approx(0.99 / 2.0));
+  // A wobble without trend: no drift, the amplitude as the largest error.
+  std::vector<double> wobble;
+  for (int i = 0; i < 100; ++i) wobble.push_back(1 + 0.1 * std::sin(2 * std::numbers::pi * i / 10));
+  const learned_energy::Drift w = learned_energy::measure_drift(wobble, 1.0);
+  CHECK(w.drift < 1e-12);
+  CHECK(w.max == doctest::Approx(0.1 * std::sin(2 * std::numbers::pi * 0.2)).epsilon(1e-9));
+}
+
+TEST_CASE("mean_field_langevin: comparing two runs of known objectives") {
+  mean_field_langevin::Run under, over;
+  for (int i = 0; i < 100; ++i) {
+    under.objective.push_back(i < 10 ? 10.0 - i : 1.0);  // reaches 1 at evaluation 10
+    over.objective.push_back(i < 50 ? 10.0 - 0.18 * i : 1.0);  // 1.18 at evaluation 50, 1 from 51
+  }
+  const mean_field_langevin::Comparison c = mean_field_langevin::compare(under, over);
+  CHECK(c.start == 10.0);
+  CHECK(c.final_under == 1.0);
+  CHECK(c.final_over == 1.0);
+  CHECK(c.level == doctest::Approx(1.1));
+  CHECK(c.under_evals == 10);
+  CHECK(c.over_evals == 51);
+  // A run that never comes down to the other's level.
+  mean_field_langevin::Run flat;
+  flat.objective.assign(100, 10.0);
+  CHECK(mean_field_langevin::compare(under, flat).under_evals == 1);
+  CHECK(mean_field_langevin::compare(flat, under).under_evals == 1);
+  CHECK(mean_field_langevin::compare(flat, under).level == doctest::Approx(11.0));
+}
+
+TEST_CASE("nbody_orbits: growth and order measures") {
+  nbody_orbits::EnergyTrace bounded, growing, diverged;
+  for (int i = 0; i <= 100; ++i) {
+    bounded.t.push_back(i), bounded.error.push_back(i == 0 ? 0 : 1e-6 * (1 + 0.5 * std::sin(i)));
+    growing.t.push_back(i), growing.error.push_back(1e-6 * i);
+  }
+  diverged = growing;
+  diverged.diverged = true;
+  CHECK(nbody_orbits::growth(bounded) < 2);
+  CHECK(nbody_orbits::growth(growing) == doctest::Approx(5.0));  // the last fifth's 100e-6 over the first's 20e-6
+  CHECK(nbody_orbits::growth(diverged) == 1e12);
+  CHECK(nbody_orbits::max_error(growing) == doctest::Approx(1e-4));
+  // Velocity Verlet on the figure eight: the energy error over one period falls as dt^2.
+  const nbody_orbits::System eight = nbody_orbits::figure_eight();
+  double error[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::int64_t steps = 500 << k;
+    error[k] = nbody_orbits::max_error(nbody_orbits::run(nbody_orbits::make_scheme(1, nbody_orbits::kPeriod / double(steps)),
+                                                         eight, steps, 1, [](const integrators::State<Tensor<double>>&) {}));
+  }
+  CHECK(std::log2(error[0] / error[1]) == doctest::Approx(2.0).epsilon(0.15));
+}
