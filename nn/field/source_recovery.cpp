@@ -127,7 +127,7 @@ SourceRecovery recover_sources(const Tensor<double>& points, const Tensor<double
   for (double w : weights) check(std::isfinite(w) && w >= 0, "a weight is negative or not finite");
   check(o.strength != 0 && std::isfinite(o.strength), "strength must be finite and not 0");
   check(o.softening >= 0 && o.separation > 0 && o.exclusion >= 0 && o.peak_fraction >= 0 && o.max_candidates >= 0 &&
-            o.patience >= 1 && o.iterations >= 0,
+            o.patience >= 1 && o.iterations >= 0 && o.min_charge_fraction >= 0,
         "impossible options (softening, exclusion, peak_fraction >= 0; separation > 0; patience >= 1)");
 
   auto dist2 = [&](index_t a, const double* b) {
@@ -189,6 +189,27 @@ SourceRecovery recover_sources(const Tensor<double>& points, const Tensor<double
       theta = trial, best_rss = rss, best_bic = b, dropped = 0;
     } else {
       ++dropped;
+    }
+  }
+  // 3. weak sources: |q| below min_charge_fraction of the median |q| are dropped, the rest refitted.
+  const index_t m = theta.size() / (d + 1);
+  if (m > 0 && o.min_charge_fraction > 0) {
+    std::vector<double> size(static_cast<std::size_t>(m));
+    for (index_t j = 0; j < m; ++j) size[std::size_t(j)] = std::abs(theta(j * (d + 1) + d));
+    std::vector<double> sorted = size;
+    std::nth_element(sorted.begin(), sorted.begin() + m / 2, sorted.end());
+    const double floor = o.min_charge_fraction * sorted[std::size_t(m / 2)];
+    Vector kept(0);
+    for (index_t j = 0; j < m; ++j)
+      if (size[std::size_t(j)] >= floor) {
+        kept.conservativeResize(kept.size() + d + 1);
+        kept.tail(d + 1) = theta.segment(j * (d + 1), d + 1);
+      }
+    if (kept.size() < theta.size()) {
+      out.pruned = m - kept.size() / (d + 1);
+      theta = kept;
+      best_rss = theta.size() ? refine(pr, theta, o.iterations) : out.rss_none;
+      best_bic = bic(best_rss, theta.size() / (d + 1));
     }
   }
   out.rss = best_rss, out.bic = best_bic;

@@ -11,7 +11,9 @@
 //      information criterion BIC = n log(RSS / n) + (d + 1) m log n (n residual components, m
 //      sources of d + 1 parameters each) goes down, else dropped; the search
 //      stops after `patience` dropped candidates in a row;
-//   3. points within `exclusion` of a current source are left out of the residuals (the core,
+//   3. sources whose |q| is below `min_charge_fraction` of the median |q| of those kept are
+//      dropped (a learned field's small wiggles fit as weak charges) and the rest refitted;
+//   4. points within `exclusion` of a current source are left out of the residuals (the core,
 //      where a network cannot follow a 1/r^2 singularity and the data's field is capped).
 // Any weights (P) >= 0 multiply the squared residuals (e.g. 1 where the training data went).
 //
@@ -40,11 +42,13 @@ struct SourceRecoveryOptions {
   int patience = 5;             // dropped candidates in a row before stopping
   double exclusion = 0.2;       // residuals this close to a current source are left out
   int iterations = 30;          // Levenberg-Marquardt iterations per refinement
+  double min_charge_fraction = 0.25;  // of the median |q|; 0: keep every source BIC kept
 };
 
 struct SourceRecovery {
   std::vector<PointSource> sources;
   index_t candidates = 0;        // candidates tried
+  index_t pruned = 0;            // dropped by min_charge_fraction
   double rss = 0, bic = 0;       // of the final fit (rss over the residual components kept)
   double rss_none = 0;           // sum of weighted |E|^2: the residual with no source
   index_t residuals = 0;         // n

@@ -128,3 +128,16 @@ TEST_CASE("bad input is refused") {
   CHECK_THROWS_AS(recover_sources(pts, E, Tensor<double>::zeros(Shape{25}), {}, {.separation = 0}),
                   std::invalid_argument);
 }
+
+TEST_CASE("a weak extra charge (below a quarter of the median |q|) is pruned; without pruning it stays") {
+  auto truth = six_charges();
+  truth.push_back({{0.9, 1.9}, 0.05});
+  const Tensor<double> pts = test::square_grid(40, -4, 4);
+  const Tensor<double> E = point_source_field(truth, pts);
+  const SourceRecovery pruned = recover_sources(pts, E, divergence2(truth, pts));
+  CHECK(pruned.sources.size() == 6);
+  CHECK(pruned.pruned == 1);
+  const SourceRecovery all = recover_sources(pts, E, divergence2(truth, pts), {}, {.min_charge_fraction = 0});
+  CHECK(all.sources.size() == 7);
+  CHECK(match_sources(truth, all.sources).false_sources == 0);
+}
