@@ -12,12 +12,13 @@
 //
 // Outputs in --out: results.json, training_<model>.csv, forecast_metrics.csv, field.svg,
 // trajectories.svg, training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists
-// the arrays).
+// the arrays), and for the field model sources.svg (its sources recovered, sources.hpp).
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed (e.g. a diverged training loss),
 // 2 bad input (options, data, a checkpoint that does not fit or was made with other settings),
 // 3 a check failed (a diverged forecast always; a missed target with --check), 4 --interrupt-after.
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "autodiff/parallel.hpp"
@@ -26,6 +27,7 @@
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
+#include "examples/field_discovery/sources.hpp"
 
 using namespace dg;
 using namespace dg::field_discovery;
@@ -82,6 +84,7 @@ int run(int argc, char** argv) {
   int& fourier = opt.add("fourier", 64, "Fourier frequencies of the field", 1, 4096);
   double& sigma = opt.add("sigma", 0.3, "Fourier frequency scale (cycles per unit length)", 1e-6, 1e3);
   int& grid_points = opt.add("grid", 60, "field grid points per axis", 4, 2000);
+  int& source_grid = opt.add("source-grid", 80, "grid points per axis of the source recovery (sources.hpp)", 8, 1000);
   double& exclusion = opt.add("exclusion", 0.3, "grid points this close to a source are not evaluated", 0.0, 100.0);
   int& observed = opt.add("observed", int{29}, "observed frames before the forecast", 1, 100000);
   int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
@@ -97,6 +100,7 @@ int run(int argc, char** argv) {
     if (!opt.given("batch")) batch = 50;
     if (!opt.given("substeps")) substeps = 5;
     if (!opt.given("grid")) grid_points = 30;
+    if (!opt.given("source-grid")) source_grid = 60;
   }
 
   const auto start = std::chrono::steady_clock::now();
@@ -116,6 +120,7 @@ int run(int argc, char** argv) {
   const FieldGrid grid = make_field_grid(data, grid_points, exclusion);  // checks the sources before training
   const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
+  std::optional<SourceReport> sources;  // of the field model
   nn::ProgressLine progress(so.quiet);
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
@@ -164,16 +169,24 @@ int run(int argc, char** argv) {
       r.has_field = true;
       r.field = learned_field(model, grid);
       r.field_metrics = field_metrics(grid, r.field);
+      sources = find_sources(model, data, grid, source_grid);
     }
     results.push_back(std::move(r));
   }
 
   const double seconds = examples::seconds_since(start);
-  const std::vector<Check> checks = make_checks(results, so.quick);
+  std::vector<Check> checks = make_checks(results, so.quick);
+  if (sources) {
+    const std::vector<Check> more = source_checks(*sources, so.quick);
+    checks.insert(checks.end(), more.begin(), more.end());
+  }
   print_table(results, {1, 10, static_cast<int>(horizon)});
   print_divergences(results);
+  if (sources) print_sources(*sources);
   write_files(out, results, data, grid, observed);
-  io::write_json(out + "results.json", results_json(results, checks, opt.values(), data, grid, seconds));
+  io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
+  if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);
+  io::write_json(out + "results.json", json);
   std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
               seconds, out.c_str());
   return examples::print_checks(checks, so.check);
