@@ -88,7 +88,7 @@ void binary_backward(const Node<T>& n, const Node<T>& a, const Node<T>& b, Node<
 // and sigmoid are differentiated from the output.
 template <class T>
 const T* preactivation_grad(const Node<T>& n, Arena& scratch) {
-  const Op op = act_op(static_cast<Act>(n.i0));
+  const Op op = act_op(n.attr.act);
   if (op == Op::Count) return n.grad;
   const index_t N = n.shape.numel();
   T* gz = scratch.allocate_array<T>(static_cast<std::size_t>(N));  // (n.shape)
@@ -101,7 +101,7 @@ const T* preactivation_grad(const Node<T>& n, Arena& scratch) {
   }
   kernels::dispatch_unary(op, [&]<Op o>() {
     parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-      kernels::unary_backward_range<o>(gz + lo, n.grad + lo, n.value + lo, n.value + lo, hi - lo, T(0), T(0), true);
+      kernels::unary_backward_range<o>(gz + lo, n.grad + lo, n.value + lo, n.value + lo, hi - lo, Attributes{}, true);
     });
   });
   return gz;
@@ -122,14 +122,30 @@ void Tape<T>::backward_node(std::int32_t id) {
   const T* g = n.grad;  // (n.shape) dL/dy
   const index_t N = n.shape.numel();
   Node<T>& x = nodes_[static_cast<std::size_t>(n.in[0])];  // first input
+  // The unary elementwise ops (one row each in kernels/unary.hpp): gx (+)= g * f'(x, y).
+  auto unary_backward = [&]<Op o>() {
+    if (!wants_grad(x)) return;
+    const T* px = x.value;
+    const T* py = n.value;
+    T* gx = x.grad;
+    const Attributes at = n.attr;
+    const bool overwrite = claim(x);
+    parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
+      kernels::unary_backward_range<o>(gx + lo, g + lo, px + lo, py + lo, hi - lo, at, overwrite);
+    });
+  };
   switch (n.op) {
     case Op::Constant:
     case Op::Variable:
     case Op::Param:
-    case Op::Mask:
-    case Op::Sign:
     case Op::Count:
       break;
+
+#define DG_UNARY_CASE(e, f) \
+  case Op::e: unary_backward.template operator()<Op::e>(); break;
+      DG_UNARY_OPS(DG_UNARY_CASE)
+      DG_UNARY_OPS_WITH_ATTRIBUTES(DG_UNARY_CASE)
+#undef DG_UNARY_CASE
 
     case Op::Add:
     case Op::Sub:
@@ -153,7 +169,7 @@ void Tape<T>::backward_node(std::int32_t id) {
 
     case Op::MatMul: {
       Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
-      const bool ta = n.i0, tb = n.i1;
+      const bool ta = n.attr.transposed.a, tb = n.attr.transposed.b;
       const index_t m = n.shape[0], nn = n.shape[1];
       const index_t k = ta ? x.shape[0] : x.shape[1];
       // y = op(a) op(b); the four transpose cases written out.
@@ -213,7 +229,7 @@ void Tape<T>::backward_node(std::int32_t id) {
     }
 
     case Op::Concat: {
-      const int axis = static_cast<int>(n.i0);
+      const int axis = n.attr.axis;
       const index_t Cy = n.shape[1];
       index_t offset = 0;
       for (int k = 0; k < n.n_in; ++k) {
@@ -228,16 +244,16 @@ void Tape<T>::backward_node(std::int32_t id) {
     case Op::Slice: {
       if (!wants_grad(x)) break;
       claim_zeroed(x);
-      const index_t Cx = x.shape[1], start = n.i1;
-      T* dst = n.i0 == 0 ? x.grad + start * Cx : x.grad + start;
+      const index_t Cx = x.shape[1], start = n.attr.range.start;
+      T* dst = n.attr.range.axis == 0 ? x.grad + start * Cx : x.grad + start;
       kernels::add_block(dst, Cx, g, n.shape[1], n.shape[0], n.shape[1]);
       break;
     }
 
     case Op::Pad: {
       if (!wants_grad(x)) break;
-      const index_t Cy = n.shape[1], start = n.i1;
-      put_block(claim(x), x.grad, x.shape[1], n.i0 == 0 ? g + start * Cy : g + start, Cy, x.shape[0], x.shape[1]);
+      const index_t Cy = n.shape[1], start = n.attr.range.start;
+      put_block(claim(x), x.grad, x.shape[1], n.attr.range.axis == 0 ? g + start * Cy : g + start, Cy, x.shape[0], x.shape[1]);
       break;
     }
 
@@ -329,21 +345,6 @@ void Tape<T>::backward_node(std::int32_t id) {
       break;
     }
 
-    default: {  // the unary elementwise ops: gx += g * f'(x, y)
-      if (!wants_grad(x)) break;
-      const T* px = x.value;
-      const T* py = n.value;
-      T* gx = x.grad;
-      const T a0 = static_cast<T>(n.a0), a1 = static_cast<T>(n.a1);
-      const bool overwrite = claim(x);
-      const bool known = kernels::dispatch_unary(n.op, [&]<Op o>() {
-        parallel_for(N, N * 8, [&](index_t lo, index_t hi) {
-          kernels::unary_backward_range<o>(gx + lo, g + lo, px + lo, py + lo, hi - lo, a0, a1, overwrite);
-        });
-      });
-      if (!known) throw std::logic_error(std::string("backward: no case for op ") + op_name(n.op));
-      break;
-    }
   }
   if (check_finite_)
     for (int k = 0; k < n.n_in; ++k) check_node_finite(n.in[k], id);

@@ -3,26 +3,23 @@
 // vector-Jacobian product is built from ordinary ops, so it is recorded and differentiable.
 #include <limits>
 
+#include "autodiff/kernels/unary.hpp"
 #include "autodiff/ops.hpp"
 
 namespace dg {
 
 namespace {
 
-// g act'(z) as tape ops, for the fused nodes (linear, pair_linear); y = act(z).
+// g act'(z) as tape ops, for the fused nodes (linear, pair_linear); y = act(z): the recorded
+// pullback of the activation's unary row, the same as its unfused op's.
 template <class T>
 Var<T> preactivation_grad(Act act, Var<T> g, Var<T> z, Var<T> y) {
   switch (act) {
     case Act::Identity: return g;
-    case Act::Relu: return g * mask(z, 0.0, std::numeric_limits<double>::infinity());
-    case Act::Tanh: return g * (1.0 - square(y));
-    case Act::Sigmoid: return g * (y * (1.0 - y));
-    case Act::Silu: {
-      Var<T> s = sigmoid(z);
-      return g * (s * (1.0 + z * (1.0 - s)));
-    }
-    case Act::Softplus: return g * sigmoid(z);
-    case Act::Sin: return g * cos(z);
+#define DG_ACT_CASE(e, f) \
+  case Act::e: return kernels::recorded_pullback<Op::e>(g, z, y, Attributes{});
+      DG_ACTIVATION_OPS(DG_ACT_CASE)
+#undef DG_ACT_CASE
   }
   return g;
 }
@@ -61,30 +58,14 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       if (wb) give(n.in[1], sum_to(neg(g * y / b), sb));
       break;
 
-    case Op::Neg: give(n.in[0], neg(g)); break;
-    case Op::Exp: give(n.in[0], g * y); break;
-    case Op::Log: give(n.in[0], g / a); break;
-    case Op::Sqrt: give(n.in[0], scale(g, 0.5) / y); break;
-    case Op::Square: give(n.in[0], g * scale(a, 2.0)); break;
-    case Op::Abs: give(n.in[0], g * sign(a)); break;
-    case Op::Tanh: give(n.in[0], g * (1.0 - square(y))); break;
-    case Op::Sigmoid: give(n.in[0], g * (y * (1.0 - y))); break;
-    case Op::Relu: give(n.in[0], g * mask(a, 0.0, std::numeric_limits<double>::infinity())); break;
-    case Op::Silu: {
-      Var<T> s = sigmoid(a);
-      give(n.in[0], g * (s * (1.0 + a * (1.0 - s))));
-      break;
-    }
-    case Op::Softplus: give(n.in[0], g * sigmoid(a)); break;
-    case Op::Sin: give(n.in[0], g * cos(a)); break;
-    case Op::Cos: give(n.in[0], neg(g * sin(a))); break;
-    case Op::Pow: give(n.in[0], g * scale(pow(a, n.a0 - 1.0), n.a0)); break;
-    case Op::Clamp: give(n.in[0], g * mask(a, n.a0, n.a1)); break;
-    case Op::Scale: give(n.in[0], scale(g, n.a0)); break;
-    case Op::AddScalar: give(n.in[0], g); break;
+#define DG_UNARY_CASE(e, f) \
+  case Op::e: give(n.in[0], kernels::recorded_pullback<Op::e>(g, a, y, n.attr)); break;
+      DG_UNARY_OPS(DG_UNARY_CASE)
+      DG_UNARY_OPS_WITH_ATTRIBUTES(DG_UNARY_CASE)
+#undef DG_UNARY_CASE
 
     case Op::MatMul: {
-      const bool ta = n.i0, tb = n.i1;
+      const bool ta = n.attr.transposed.a, tb = n.attr.transposed.b;
       if (wa) give(n.in[0], !ta ? matmul(g, b, false, !tb) : matmul(b, g, tb, true));
       if (wb) give(n.in[1], !tb ? matmul(a, g, !ta, false) : matmul(g, a, true, ta));
       break;
@@ -94,7 +75,7 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
     case Op::Expand: give(n.in[0], sum_to(g, sa)); break;
     case Op::SumTo: give(n.in[0], expand(g, sa)); break;
     case Op::Concat: {
-      const int axis = static_cast<int>(n.i0);
+      const int axis = n.attr.axis;
       index_t offset = 0;
       for (int k = 0; k < n.n_in; ++k) {
         const index_t len = nodes_[static_cast<std::size_t>(n.in[k])].shape[axis];
@@ -103,8 +84,8 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       }
       break;
     }
-    case Op::Slice: give(n.in[0], pad(g, static_cast<int>(n.i0), n.i1, sa[static_cast<int>(n.i0)])); break;
-    case Op::Pad: give(n.in[0], slice(g, static_cast<int>(n.i0), n.i1, sa[static_cast<int>(n.i0)])); break;
+    case Op::Slice: give(n.in[0], pad(g, n.attr.range.axis, n.attr.range.start, sa[n.attr.range.axis])); break;
+    case Op::Pad: give(n.in[0], slice(g, n.attr.range.axis, n.attr.range.start, sa[n.attr.range.axis])); break;
     case Op::GatherRows:
       give(n.in[0], scatter_add_rows(g, std::span<const std::int32_t>(n.index, static_cast<std::size_t>(n.n_index)), sa[0]));
       break;
@@ -126,7 +107,7 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       const bool has_bias = n.n_in == 3;
       Var<T> z = matmul(a, W);
       if (has_bias) z = z + Var<T>{this, n.in[2]};
-      const Var<T> gz = preactivation_grad(static_cast<Act>(n.i0), g, z, y);
+      const Var<T> gz = preactivation_grad(n.attr.act, g, z, y);
       if (wa) give(n.in[0], matmul(gz, W, false, true));
       if (wb) give(n.in[1], matmul(a, gz, true, false));
       if (has_bias && wants(n.in[2])) give(n.in[2], sum_to(gz, nodes_[static_cast<std::size_t>(n.in[2])].shape));
@@ -140,7 +121,7 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
       const Var<T> pair_inputs{this, has_pair_inputs ? n.in[2] : -1}, W{this, has_pair_inputs ? n.in[3] : -1};
       Var<T> z = gather_rows(a, first) + gather_rows(b, second);
       if (has_pair_inputs) z = z + matmul(pair_inputs, W);
-      const Var<T> gz = preactivation_grad(static_cast<Act>(n.i0), g, z, y);
+      const Var<T> gz = preactivation_grad(n.attr.act, g, z, y);
       if (wa) give(n.in[0], scatter_add_rows(gz, first, sa[0]));
       if (wb) give(n.in[1], scatter_add_rows(gz, second, sb[0]));
       if (has_pair_inputs && wants(n.in[2])) give(n.in[2], matmul(gz, W, false, true));
@@ -151,8 +132,6 @@ void Tape<T>::backward_graph_node(std::int32_t id) {
     case Op::Constant:
     case Op::Variable:
     case Op::Param:
-    case Op::Mask:
-    case Op::Sign:
     case Op::Count:
       break;
   }

@@ -51,21 +51,19 @@ Var<T> binary(Op op, Var<T> a, Var<T> b, F f) {
 }
 
 template <class T>
-Var<T> unary(Op op, Var<T> x, double a0 = 0, double a1 = 0) {
+Var<T> unary(Op op, Var<T> x, Attributes at = {}) {
   Tape<T>& t = tape_of(op_name(op), x);
   const Shape s = x.shape();
   Var<T> y = t.make_node(op, s, {x});
   Node<T>& n = t.node(y.id);
-  n.a0 = a0;
-  n.a1 = a1;
+  n.attr = at;
   if (op == Op::Mask || op == Op::Sign) n.flags = 0;  // piecewise constant: no gradient flows
   const T* px = x.data();
   T* py = n.value;
   const index_t N = s.numel();
-  const T c0 = static_cast<T>(a0), c1 = static_cast<T>(a1);
   kernels::dispatch_unary(op, [&]<Op o>() {
     parallel_for(N, N * kTranscendentalCost, [&](index_t lo, index_t hi) {
-      kernels::unary_forward_range<o>(py + lo, px + lo, hi - lo, c0, c1);
+      kernels::unary_forward_range<o>(py + lo, px + lo, hi - lo, at);
     });
   });
   t.finish(y);
@@ -80,28 +78,21 @@ template <class T> Var<T> sub(Var<T> a, Var<T> b) { return binary(Op::Sub, a, b,
 template <class T> Var<T> mul(Var<T> a, Var<T> b) { return binary(Op::Mul, a, b, [](T u, T v) { return u * v; }); }
 template <class T> Var<T> div(Var<T> a, Var<T> b) { return binary(Op::Div, a, b, [](T u, T v) { return u / v; }); }
 
-template <class T> Var<T> neg(Var<T> x) { return unary(Op::Neg, x); }
-template <class T> Var<T> exp(Var<T> x) { return unary(Op::Exp, x); }
-template <class T> Var<T> log(Var<T> x) { return unary(Op::Log, x); }
-template <class T> Var<T> sqrt(Var<T> x) { return unary(Op::Sqrt, x); }
-template <class T> Var<T> square(Var<T> x) { return unary(Op::Square, x); }
-template <class T> Var<T> abs(Var<T> x) { return unary(Op::Abs, x); }
-template <class T> Var<T> tanh(Var<T> x) { return unary(Op::Tanh, x); }
-template <class T> Var<T> sigmoid(Var<T> x) { return unary(Op::Sigmoid, x); }
-template <class T> Var<T> relu(Var<T> x) { return unary(Op::Relu, x); }
-template <class T> Var<T> silu(Var<T> x) { return unary(Op::Silu, x); }
-template <class T> Var<T> softplus(Var<T> x) { return unary(Op::Softplus, x); }
-template <class T> Var<T> sin(Var<T> x) { return unary(Op::Sin, x); }
-template <class T> Var<T> cos(Var<T> x) { return unary(Op::Cos, x); }
-template <class T> Var<T> pow(Var<T> x, double p) { return unary(Op::Pow, x, p); }
+#define DG_UNARY_DEFINE(e, f) \
+  template <class T>          \
+  Var<T> f(Var<T> x) {        \
+    return unary(Op::e, x);   \
+  }
+DG_UNARY_OPS(DG_UNARY_DEFINE)
+#undef DG_UNARY_DEFINE
+template <class T> Var<T> pow(Var<T> x, double p) { return unary(Op::Pow, x, {.exponent = p}); }
 template <class T> Var<T> clamp(Var<T> x, double lo, double hi) {
   if (!(lo <= hi)) throw ShapeError("clamp: lower bound " + std::to_string(lo) + " above upper bound " + std::to_string(hi));
-  return unary(Op::Clamp, x, lo, hi);
+  return unary(Op::Clamp, x, {.bounds = {lo, hi}});
 }
-template <class T> Var<T> scale(Var<T> x, double c) { return unary(Op::Scale, x, c); }
-template <class T> Var<T> add_scalar(Var<T> x, double c) { return unary(Op::AddScalar, x, c); }
-template <class T> Var<T> mask(Var<T> x, double lo, double hi) { return unary(Op::Mask, x, lo, hi); }
-template <class T> Var<T> sign(Var<T> x) { return unary(Op::Sign, x); }
+template <class T> Var<T> scale(Var<T> x, double c) { return unary(Op::Scale, x, {.factor = c}); }
+template <class T> Var<T> add_scalar(Var<T> x, double c) { return unary(Op::AddScalar, x, {.addend = c}); }
+template <class T> Var<T> mask(Var<T> x, double lo, double hi) { return unary(Op::Mask, x, {.bounds = {lo, hi}}); }
 
 // ---- linear algebra and shapes ---------------------------------------------------------------
 
@@ -117,8 +108,7 @@ Var<T> matmul(Var<T> a, Var<T> b, bool transpose_a, bool transpose_b) {
                                     (transpose_b ? " (b transposed)" : ""), sa, sb);
   Var<T> y = t.make_node(Op::MatMul, Shape{m, n}, {a, b});
   Node<T>& nd = t.node(y.id);
-  nd.i0 = transpose_a;
-  nd.i1 = transpose_b;
+  nd.attr.transposed = {transpose_a, transpose_b};
   kernels::matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false, &t.arena());
   t.finish(y);
   return y;
@@ -237,7 +227,7 @@ Var<T> concat(std::span<const Var<T>> xs, int axis) {
     default: y = t.make_node(Op::Concat, sy, {xs[0], xs[1], xs[2], xs[3]}); break;
   }
   Node<T>& nd = t.node(y.id);
-  nd.i0 = axis;
+  nd.attr.axis = axis;
   index_t offset = 0;
   for (const Var<T>& v : xs) {
     const Shape s = v.shape();
@@ -266,8 +256,7 @@ Var<T> slice(Var<T> x, int axis, index_t start, index_t length) {
   const Shape sy = axis == 0 ? Shape{length, s[1]} : Shape{s[0], length};
   Var<T> y = t.make_node(Op::Slice, sy, {x});
   Node<T>& nd = t.node(y.id);
-  nd.i0 = axis;
-  nd.i1 = start;
+  nd.attr.range = {axis, start};
   if (axis == 0) kernels::copy_block(nd.value, sy[1], x.data() + start * s[1], s[1], sy[0], sy[1]);
   else kernels::copy_block(nd.value, sy[1], x.data() + start, s[1], sy[0], sy[1]);
   t.finish(y);
@@ -285,8 +274,7 @@ Var<T> pad(Var<T> x, int axis, index_t start, index_t total) {
   const Shape sy = axis == 0 ? Shape{total, s[1]} : Shape{s[0], total};
   Var<T> y = t.make_node(Op::Pad, sy, {x});
   Node<T>& nd = t.node(y.id);
-  nd.i0 = axis;
-  nd.i1 = start;
+  nd.attr.range = {axis, start};
   std::fill(nd.value, nd.value + sy.numel(), T(0));
   if (axis == 0) kernels::copy_block(nd.value + start * sy[1], sy[1], x.data(), s[1], s[0], s[1]);
   else kernels::copy_block(nd.value + start, sy[1], x.data(), s[1], s[0], s[1]);
@@ -373,30 +361,20 @@ Var<T> row_norm(Var<T> x) {
 }
 
 // ---- explicit instantiation for float and double ---------------------------------------------
+#define DG_INSTANTIATE_UNARY(e, f) \
+  template Var<float> f(Var<float>); \
+  template Var<double> f(Var<double>);
+DG_UNARY_OPS(DG_INSTANTIATE_UNARY)
 #define DG_INSTANTIATE(T)                                                                              \
   template Var<T> add(Var<T>, Var<T>);                                                                 \
   template Var<T> sub(Var<T>, Var<T>);                                                                 \
   template Var<T> mul(Var<T>, Var<T>);                                                                 \
   template Var<T> div(Var<T>, Var<T>);                                                                 \
-  template Var<T> neg(Var<T>);                                                                         \
-  template Var<T> exp(Var<T>);                                                                         \
-  template Var<T> log(Var<T>);                                                                         \
-  template Var<T> sqrt(Var<T>);                                                                        \
-  template Var<T> square(Var<T>);                                                                      \
-  template Var<T> abs(Var<T>);                                                                         \
-  template Var<T> tanh(Var<T>);                                                                        \
-  template Var<T> sigmoid(Var<T>);                                                                     \
-  template Var<T> relu(Var<T>);                                                                        \
-  template Var<T> silu(Var<T>);                                                                        \
-  template Var<T> softplus(Var<T>);                                                                    \
-  template Var<T> sin(Var<T>);                                                                         \
-  template Var<T> cos(Var<T>);                                                                         \
   template Var<T> pow(Var<T>, double);                                                                 \
   template Var<T> clamp(Var<T>, double, double);                                                       \
   template Var<T> scale(Var<T>, double);                                                               \
   template Var<T> add_scalar(Var<T>, double);                                                          \
   template Var<T> mask(Var<T>, double, double);                                                        \
-  template Var<T> sign(Var<T>);                                                                        \
   template Var<T> matmul(Var<T>, Var<T>, bool, bool);                                                  \
   template Var<T> transpose(Var<T>);                                                                   \
   template Var<T> reshape(Var<T>, const Shape&);                                                       \
@@ -420,5 +398,6 @@ Var<T> row_norm(Var<T> x) {
 DG_INSTANTIATE(float)
 DG_INSTANTIATE(double)
 #undef DG_INSTANTIATE
+#undef DG_INSTANTIATE_UNARY
 
 }  // namespace dg

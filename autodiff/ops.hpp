@@ -16,25 +16,18 @@ template <class T> Var<T> sub(Var<T> a, Var<T> b);
 template <class T> Var<T> mul(Var<T> a, Var<T> b);
 template <class T> Var<T> div(Var<T> a, Var<T> b);
 
-template <class T> Var<T> neg(Var<T> x);
-template <class T> Var<T> exp(Var<T> x);
-template <class T> Var<T> log(Var<T> x);
-template <class T> Var<T> sqrt(Var<T> x);
-template <class T> Var<T> square(Var<T> x);
-template <class T> Var<T> abs(Var<T> x);
-template <class T> Var<T> tanh(Var<T> x);
-template <class T> Var<T> sigmoid(Var<T> x);
-template <class T> Var<T> relu(Var<T> x);
-template <class T> Var<T> silu(Var<T> x);       // x * sigmoid(x)
-template <class T> Var<T> softplus(Var<T> x);   // log(1 + exp(x)), computed stably
-template <class T> Var<T> sin(Var<T> x);
-template <class T> Var<T> cos(Var<T> x);
+// neg exp log sqrt square abs tanh sigmoid relu silu softplus sin cos sign: one function each,
+// `template <class T> Var<T> silu(Var<T> x)`, declared from the list DG_UNARY_OPS (autodiff/op.hpp);
+// their formulas are the rows of autodiff/kernels/unary.hpp. silu(x) = x sigmoid(x);
+// softplus(x) = log(1 + exp(x)), computed stably; sign(x) is -1, 0 or 1 and passes no gradient.
+#define DG_UNARY_DECLARE(e, f) template <class T> Var<T> f(Var<T> x);
+DG_UNARY_OPS(DG_UNARY_DECLARE)
+#undef DG_UNARY_DECLARE
 template <class T> Var<T> pow(Var<T> x, double p);
 template <class T> Var<T> clamp(Var<T> x, double lo, double hi);  // derivative 1 strictly inside
 template <class T> Var<T> scale(Var<T> x, double c);              // c * x
 template <class T> Var<T> add_scalar(Var<T> x, double c);         // x + c
 template <class T> Var<T> mask(Var<T> x, double lo, double hi);   // 1 where lo < x < hi, else 0; no gradient
-template <class T> Var<T> sign(Var<T> x);                         // -1, 0, 1; no gradient
 
 // ---- linear algebra and shapes ---------------------------------------------------------------
 // op(a) @ op(b) with op = transpose when the flag is set; a, b rank 2.

@@ -23,7 +23,7 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   if (b.tape && b.numel() != O) throw_shape_error("linear", "bias length differs from the output width", b.shape(), sw);
   Var<T> y = b.tape ? t.make_node(Op::Linear, Shape{R, O}, {x, W, b}) : t.make_node(Op::Linear, Shape{R, O}, {x, W});
   Node<T>& n = t.node(y.id);
-  n.i0 = static_cast<index_t>(act);
+  n.attr.act = act;
   const bool keep_derivative = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
   // (R, O) z, then act'(z) when kept
   T* z = keep_derivative ? t.arena().template allocate_array<T>(static_cast<std::size_t>(R * O)) : n.value;

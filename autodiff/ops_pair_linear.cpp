@@ -45,7 +45,7 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
   Var<T> y = a.tape ? t.make_node(Op::PairLinear, Shape{E, H}, {p, q, a, W})
                    : t.make_node(Op::PairLinear, Shape{E, H}, {p, q});
   Node<T>& n = t.node(y.id);
-  n.i0 = static_cast<index_t>(act);
+  n.attr.act = act;
   std::int32_t* index = t.arena().template allocate_array<std::int32_t>(static_cast<std::size_t>(2 * E));  // (2, E) i then j
   if (E > 0) {
     std::memcpy(index, i.data(), i.size_bytes());

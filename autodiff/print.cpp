@@ -8,62 +8,42 @@
 
 namespace dg {
 
-const char* op_name(Op op) {
-  static const char* const names[] = {
-#define DG_OP_NAME(e, s) s,
-      DG_OPS(DG_OP_NAME)
-#undef DG_OP_NAME
-  };
-  const auto i = static_cast<std::size_t>(op);
-  return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
-}
-
-const char* act_name(Act act) {
-  switch (act) {
-    case Act::Identity: return "identity";
-    case Act::Relu: return "relu";
-    case Act::Tanh: return "tanh";
-    case Act::Sigmoid: return "sigmoid";
-    case Act::Silu: return "silu";
-    case Act::Softplus: return "softplus";
-    case Act::Sin: return "sin";
-  }
-  return "?";
-}
-
-Op act_op(Act act) {
-  switch (act) {
-    case Act::Identity: return Op::Count;
-    case Act::Relu: return Op::Relu;
-    case Act::Tanh: return Op::Tanh;
-    case Act::Sigmoid: return Op::Sigmoid;
-    case Act::Silu: return Op::Silu;
-    case Act::Softplus: return Op::Softplus;
-    case Act::Sin: return Op::Sin;
-  }
-  return Op::Count;
-}
-
 namespace {
 
 template <class T>
 std::string attributes(const Node<T>& n) {
   std::ostringstream s;
   switch (n.op) {
-    case Op::Pow: s << "p=" << n.a0; break;
+    case Op::Pow: s << "p=" << n.attr.exponent; break;
     case Op::Clamp:
-    case Op::Mask: s << "lo=" << n.a0 << " hi=" << n.a1; break;
-    case Op::Scale:
-    case Op::AddScalar: s << "c=" << n.a0; break;
-    case Op::MatMul: s << (n.i0 ? "transpose_a " : "") << (n.i1 ? "transpose_b" : ""); break;
-    case Op::Concat: s << "axis=" << n.i0; break;
+    case Op::Mask: s << "lo=" << n.attr.bounds.lo << " hi=" << n.attr.bounds.hi; break;
+    case Op::Scale: s << "c=" << n.attr.factor; break;
+    case Op::AddScalar: s << "c=" << n.attr.addend; break;
+    case Op::MatMul: s << (n.attr.transposed.a ? "transpose_a " : "") << (n.attr.transposed.b ? "transpose_b" : ""); break;
+    case Op::Concat: s << "axis=" << n.attr.axis; break;
     case Op::Slice:
-    case Op::Pad: s << "axis=" << n.i0 << " start=" << n.i1; break;
+    case Op::Pad: s << "axis=" << n.attr.range.axis << " start=" << n.attr.range.start; break;
     case Op::GatherRows:
     case Op::ScatterAddRows: s << "indices=" << n.n_index; break;
-    case Op::Linear: s << act_name(static_cast<Act>(n.i0)) << (n.n_in == 3 ? " bias" : ""); break;
-    case Op::PairLinear: s << act_name(static_cast<Act>(n.i0)) << " pairs=" << n.n_index << (n.n_in == 4 ? " with a W" : ""); break;
-    default: break;
+    case Op::Linear: s << act_name(n.attr.act) << (n.n_in == 3 ? " bias" : ""); break;
+    case Op::PairLinear: s << act_name(n.attr.act) << " pairs=" << n.n_index << (n.n_in == 4 ? " with a W" : ""); break;
+#define DG_NO_ATTRIBUTES(e, f) case Op::e:
+      DG_UNARY_OPS(DG_NO_ATTRIBUTES)
+#undef DG_NO_ATTRIBUTES
+    case Op::Constant:
+    case Op::Variable:
+    case Op::Param:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Transpose:
+    case Op::Reshape:
+    case Op::SumTo:
+    case Op::Expand:
+    case Op::RowDot:
+    case Op::RowNorm:
+    case Op::Count: break;
   }
   return s.str();
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "autodiff/arena.hpp"
+#include "autodiff/attributes.hpp"
 #include "autodiff/op.hpp"
 #include "autodiff/shape.hpp"
 #include "autodiff/tensor.hpp"
@@ -69,8 +70,8 @@ struct Var {
   bool requires_grad() const;
 };
 
-// A node of the tape. Attributes: a0, a1 scalars (exponent, bounds, factor); i0..i2 integers
-// (axis, offsets, transpose flags, segment count); index: row indices copied into the arena.
+// A node of the tape: op code, inputs, value and gradient buffers, attributes (named per op),
+// and for gather / scatter / pair_linear the row indices copied into the arena.
 template <class T>
 struct Node {
   Op op = Op::Constant;
@@ -82,8 +83,7 @@ struct Node {
   T* grad = nullptr;   // (shape) set by backward; a parameter's own grad for Param nodes.
                        // An intermediate's buffer is not zeroed: its first contribution is
                        // written with =, later ones added with += (see kGradWritten).
-  double a0 = 0, a1 = 0;
-  index_t i0 = 0, i1 = 0, i2 = 0;
+  Attributes attr;
   const std::int32_t* index = nullptr;  // (n_index) for gather / scatter
   index_t n_index = 0;
   T* saved = nullptr;  // (shape) a tensor the backward needs besides the value (linear: act'(x W + b))

@@ -16,65 +16,68 @@ Var<T> gelu(Var<T> x) {
   return 0.5 * (x * (tanh(inner) + 1.0));
 }
 
+// Every activation, in enum order.
+constexpr Activation kActivations[] = {
+    Activation::Identity,
+#define DG_ACTIVATION_LIST(e, f) Activation::e,
+    DG_ACTIVATION_OPS(DG_ACTIVATION_LIST)
+#undef DG_ACTIVATION_LIST
+    Activation::Gelu,
+};
+
+std::optional<Act> fused_act(Activation f) {
+  switch (f) {
+    case Activation::Identity: return Act::Identity;
+#define DG_FUSED_CASE(e, f) \
+  case Activation::e: return Act::e;
+      DG_ACTIVATION_OPS(DG_FUSED_CASE)
+#undef DG_FUSED_CASE
+    case Activation::Gelu: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 template <class T>
 Var<T> activate(Activation f, Var<T> x) {
   switch (f) {
     case Activation::Identity: return x;
-    case Activation::Relu: return relu(x);
-    case Activation::Silu: return silu(x);
-    case Activation::Tanh: return tanh(x);
-    case Activation::Sigmoid: return sigmoid(x);
-    case Activation::Softplus: return softplus(x);
-    case Activation::Sin: return sin(x);
+#define DG_ACTIVATE_CASE(e, f) \
+  case Activation::e: return f(x);
+      DG_ACTIVATION_OPS(DG_ACTIVATE_CASE)
+#undef DG_ACTIVATE_CASE
     case Activation::Gelu: return gelu(x);
   }
   throw std::invalid_argument("activate: unknown activation " + std::to_string(static_cast<int>(f)));
 }
 
 const char* activation_name(Activation f) {
-  switch (f) {
-    case Activation::Identity: return "identity";
-    case Activation::Relu: return "relu";
-    case Activation::Silu: return "silu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Softplus: return "softplus";
-    case Activation::Sin: return "sin";
-    case Activation::Gelu: return "gelu";
-  }
-  return "unknown";
+  if (f == Activation::Gelu) return "gelu";
+  return act_name(*fused_act(f));
 }
 
 Activation parse_activation(std::string_view name) {
   if (name == "none" || name == "linear") return Activation::Identity;
   if (name == "swish") return Activation::Silu;
-  for (Activation f : {Activation::Identity, Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid,
-                       Activation::Softplus, Activation::Sin, Activation::Gelu})
+  std::string known;
+  for (Activation f : kActivations) {
     if (name == activation_name(f)) return f;
-  throw std::invalid_argument("parse_activation: unknown activation '" + std::string(name) +
-                              "' (known: identity, relu, silu, tanh, sigmoid, softplus, sin, gelu)");
-}
-
-std::optional<Act> fused_act(Activation f) {
-  switch (f) {
-    case Activation::Identity: return Act::Identity;
-    case Activation::Relu: return Act::Relu;
-    case Activation::Silu: return Act::Silu;
-    case Activation::Tanh: return Act::Tanh;
-    case Activation::Sigmoid: return Act::Sigmoid;
-    case Activation::Softplus: return Act::Softplus;
-    case Activation::Sin: return Act::Sin;
-    case Activation::Gelu: return std::nullopt;
+    known += (known.empty() ? "" : ", ") + std::string(activation_name(f));
   }
-  return std::nullopt;
+  throw std::invalid_argument("parse_activation: unknown activation '" + std::string(name) + "' (known: " + known + ")");
 }
 
 double recommended_gain(Activation f) {
   switch (f) {
     case Activation::Relu: return std::numbers::sqrt2;
     case Activation::Tanh: return 5.0 / 3.0;
-    default: return 1.0;
+    case Activation::Identity:
+    case Activation::Sigmoid:
+    case Activation::Silu:
+    case Activation::Softplus:
+    case Activation::Sin:
+    case Activation::Gelu: return 1.0;
   }
+  return 1.0;
 }
 
 template Var<float> gelu(Var<float>);

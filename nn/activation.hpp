@@ -10,7 +10,15 @@
 
 namespace dg::nn {
 
-enum class Activation { Identity, Relu, Silu, Tanh, Sigmoid, Softplus, Sin, Gelu };
+// The activations of the fused tape ops (`Act`, autodiff/op.hpp: identity and the unary ops of
+// DG_ACTIVATION_OPS, with the same names and order), then those composed of several ops.
+enum class Activation {
+  Identity,
+#define DG_ACTIVATION_ENUM(e, f) e,
+  DG_ACTIVATION_OPS(DG_ACTIVATION_ENUM)
+#undef DG_ACTIVATION_ENUM
+  Gelu
+};
 
 // The tanh approximation of GELU, composed of tape ops.
 template <class T>
@@ -20,7 +28,7 @@ Var<T> gelu(Var<T> x);
 template <class T>
 Var<T> activate(Activation f, Var<T> x);
 
-// "identity", "relu", "silu", "tanh", "sigmoid", "softplus", "sin", "gelu".
+// "identity", the unary op's name (autodiff/op.hpp), or "gelu".
 const char* activation_name(Activation f);
 // The inverse of activation_name (also accepts "none", "linear" and "swish"); throws
 // std::invalid_argument listing the known names.

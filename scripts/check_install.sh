@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs dynagrad into a temporary place and builds a user program against it with
-# `pkg-config --cflags --libs dynagrad`, as a user of the static library would.
+# `pkg-config --cflags --libs dynagrad`, as a user of the static library would; then compiles
+# every installed header on its own (a header that includes one that was not installed, or that
+# misses an include of its own, fails here), and checks that the flags name -fopenmp only once.
 # Usage: check_install.sh [BUILD_DIR]
 #   without BUILD_DIR: configures and builds the library alone (no tests, examples or benchmarks)
 #                      in a temporary directory and installs it into a temporary prefix;
@@ -40,3 +42,26 @@ CPP
 g++ "$tmp/user.cpp" $(pkg-config --cflags --libs dynagrad) -o "$tmp/user"
 "$tmp/user"
 echo "install + pkg-config: OK"
+
+libs=$(pkg-config --libs dynagrad)
+if (($(grep -o -- '-fopenmp' <<<"$libs" | wc -l) > 1)); then
+  echo "check_install.sh: pkg-config --libs repeats -fopenmp: $libs" >&2
+  exit 1
+fi
+cflags=$(pkg-config --cflags dynagrad)
+export cflags
+include_root=$(find "$root" -type d -path '*/include/dynagrad' | head -n 1)
+[ -n "$include_root" ] || { echo "check_install.sh: no include/dynagrad was installed under $root" >&2; exit 1; }
+mapfile -t headers < <(cd "$include_root" && find . -name '*.hpp' | sed 's|^\./||' | sort)
+((${#headers[@]} > 0)) || { echo "check_install.sh: no headers installed under $include_root" >&2; exit 1; }
+# Each header alone in a translation unit (-fsyntax-only: parsed, no code), two at a time;
+# a compiler message, prefixed with the header's name, fails the check.
+# shellcheck disable=SC2016
+printf '%s\n' "${headers[@]}" | xargs -P 2 -n 1 bash -c \
+  'printf "#include \"%s\"\n" "$0" | g++ -fsyntax-only -x c++ - $cflags 2>&1 | sed "s|^|$0: |"' > "$tmp/headers.log"
+if [ -s "$tmp/headers.log" ]; then
+  cat "$tmp/headers.log" >&2
+  echo "check_install.sh: some installed headers do not compile on their own (above)" >&2
+  exit 1
+fi
+echo "each of the ${#headers[@]} installed headers compiles on its own: OK"

@@ -143,7 +143,7 @@ TEST_CASE_TEMPLATE("row ops match finite differences", T, float, double) {
 }
 
 TEST_CASE_TEMPLATE("fused linear matches finite differences for every activation", T, float, double) {
-  for (Act act : {Act::Identity, Act::Relu, Act::Tanh, Act::Sigmoid, Act::Silu, Act::Softplus, Act::Sin}) {
+  for (Act act : kActs) {
     CAPTURE(act_name(act));
     // Relu: keep x W + b away from 0 by using positive inputs and a positive/negative split of W.
     const InputSpec xs{Shape{5, 3}, 0.2, 1.0}, ws{Shape{3, 4}, 0.2, 1.0}, bs{Shape{4}, -0.1, 0.1};
@@ -157,7 +157,7 @@ TEST_CASE_TEMPLATE("fused linear matches finite differences for every activation
 
 TEST_CASE_TEMPLATE("pair_linear matches finite differences for every activation", T, float, double) {
   const std::vector<std::int32_t> first{0, 2, 1, 3, 3, 0, 2}, second{1, 0, 0, 2, 1, 4, 4};  // 4 and 5 rows
-  for (Act act : {Act::Identity, Act::Relu, Act::Tanh, Act::Sigmoid, Act::Silu, Act::Softplus, Act::Sin}) {
+  for (Act act : kActs) {
     CAPTURE(act_name(act));
     // Relu: positive p, q, a and W keep the pre-activation away from the kink at 0.
     const InputSpec ps{Shape{4, 3}, 0.2, 1.0}, qs{Shape{5, 3}, 0.2, 1.0}, as{Shape{7, 2}, 0.2, 1.0}, ws{Shape{2, 3}, 0.2, 1.0};
