@@ -47,7 +47,10 @@ std::vector<double> csv_values(const std::string& line) {
 // What differs between the saved settings and this run's: "lr 0.003 in the checkpoint, 0.001 now".
 std::vector<std::string> setting_differences(const Settings& saved, const Settings& now) {
   std::vector<std::string> out;
-  for (const auto& [name, value] : now) {
+  for (const auto& setting : now) {
+    // (not a structured binding: clang 14, which builds the fuzz targets, cannot capture one)
+    const std::string& name = setting.first;
+    const std::string& value = setting.second;
     const auto it = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first == name; });
     if (it == saved.end()) out.push_back(name + " not recorded in the checkpoint (now " + value + ")");
     else if (it->second != value) out.push_back(name + " " + it->second + " in the checkpoint, " + value + " now");
