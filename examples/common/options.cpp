@@ -1,6 +1,7 @@
 // Parsing and printing of example options.
 #include "examples/common/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -168,6 +169,15 @@ std::vector<std::pair<std::string, std::string>> Options::values() const {
     else v = *std::get<bool*>(e.target) ? "true" : "false";
     out.emplace_back(e.name, v);
   }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Options::values_of(const std::vector<std::string>& names) const {
+  for (const std::string& n : names)
+    if (!find(n)) throw std::invalid_argument(program_ + ": values_of: no option '" + n + "'");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : values())
+    if (std::find(names.begin(), names.end(), name) != names.end()) out.emplace_back(name, value);
   return out;
 }
 

@@ -42,6 +42,9 @@ class Options {
   std::string usage() const;
   // "name=value" for every option, for results.json and logs.
   std::vector<std::pair<std::string, std::string>> values() const;
+  // The same for the options in `names` only, in declaration order (e.g. the settings a resumed
+  // run must share with its checkpoint); std::invalid_argument for a name not declared.
+  std::vector<std::pair<std::string, std::string>> values_of(const std::vector<std::string>& names) const;
 
  private:
   struct Entry {

@@ -97,6 +97,8 @@ void add_results(io::Json& res, const NBodyData& data, const std::vector<Network
                                                      {"best_epoch", n.training.best_epoch},
                                                      {"final_train_loss", n.training.train_loss.back()},
                                                      {"train_seconds", n.training.seconds},
+                                                     {"train_seconds_all_runs", n.training.seconds_all},
+                                                     {"resumed_from_epoch", n.training.resumed_from},
                                                      {"published_test_mse", n.published_mse},
                                                      {"description", n.model->describe()}}));
   per_model.emplace_back("linear", io::Json::object({{"test_mse", linear.mse}, {"fitted_t", linear.t},

@@ -31,6 +31,9 @@ for program in egnn_nbody gravity_field learned_energy langevin_sampling mean_fi
 done
 expect 2 egnn_nbody --quiet --out "$scratch/egnn" --target-frame 10 --input-frame 30
 expect 2 egnn_nbody --quiet --out "$scratch/egnn" --data "$scratch/no_data"
+# A resume with other settings than its checkpoint's is refused (the first run makes the checkpoint).
+"$dir/egnn_nbody" --quiet --out "$scratch/egnn_resume" --train 20 --val 10 --test 10 --epochs 1 > /dev/null
+expect 2 egnn_nbody --quiet --out "$scratch/egnn_resume" --train 20 --val 10 --test 10 --epochs 2 --resume
 expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 10
 expect 2 learned_energy --quiet --out "$scratch/energy" --train-runs 1 --batch 1000
 expect 2 langevin_sampling --quiet --out "$scratch/langevin" --dt 0.1,abc
