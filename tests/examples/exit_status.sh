@@ -24,7 +24,7 @@ expect() {
 }
 
 unwritable=/proc/no_such_folder  # cannot be created, even by root
-for program in egnn_nbody gravity_field learned_energy langevin_sampling mean_field_langevin nbody_orbits field_discovery; do
+for program in egnn_nbody gravity_field learned_energy lorentz_field langevin_sampling mean_field_langevin nbody_orbits field_discovery; do
   expect 2 "$program" --no-such-option
   expect 2 "$program" --seed -1
   expect 2 "$program" --quiet --out "$unwritable"
@@ -37,6 +37,8 @@ expect 2 egnn_nbody --quiet --out "$scratch/egnn_resume" --train 20 --val 10 --t
 expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 10
 expect 2 learned_energy --quiet --out "$scratch/energy" --train-runs 1 --batch 1000
 expect 2 langevin_sampling --quiet --out "$scratch/langevin" --dt 0.1,abc
+expect 2 lorentz_field --quiet --out "$scratch/lorentz" --data "$scratch/no_data"
+expect 2 lorentz_field --quiet --out "$scratch/lorentz" --train 2 --test 2 --observed 45 --horizon 10
 expect 2 nbody_orbits --quiet --out "$scratch/orbits" --softening 0
 expect 2 mlp_regression "$unwritable"   # the output folder is its only argument
 

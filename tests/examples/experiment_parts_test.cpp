@@ -2,7 +2,7 @@
 // --quick runs cannot check on their own, each against an answer known without the code under
 // test: a fitted constant that is exact, an energy measure of a known sequence, a field against
 // finite differences of its potential, a sampler against its own density, the work of a gradient
-// field around a loop.
+// field around a loop, a cross product and a known uniform field.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -13,6 +13,7 @@
 #include "examples/gravity_field/evaluate.hpp"
 #include "examples/langevin_sampling/data.hpp"
 #include "examples/learned_energy/evaluate.hpp"
+#include "examples/lorentz_field/evaluate.hpp"
 #include "examples/mean_field_langevin/evaluate.hpp"
 #include "examples/nbody_orbits/evaluate.hpp"
 
@@ -167,4 +168,34 @@ TEST_CASE("nbody_orbits: growth and order measures") {
                                                          eight, steps, 1, [](const integrators::State<Tensor<double>>&) {}));
   }
   CHECK(std::log2(error[0] / error[1]) == doctest::Approx(2.0).epsilon(0.15));
+}
+
+TEST_CASE("lorentz_field: the row-wise cross product on the tape") {
+  Tape<float> tape;
+  const Var<float> a = tape.constant(Tensor<float>(Shape{3, 3}, {1, 0, 0, 0.5f, -2, 3, 1, 2, 3}));
+  const Var<float> b = tape.constant(Tensor<float>(Shape{3, 3}, {0, 1, 0, 4, 1, -1, 1, 2, 3}));
+  const Var<float> c = lorentz_field::cross_rows(a, b);
+  // e_x x e_y = e_z; (0.5, -2, 3) x (4, 1, -1) = (2 - 3, 12 + 0.5, 0.5 + 8); parallel rows give 0.
+  const std::vector<float> want = {0, 0, 1, -1, 12.5f, 8.5f, 0, 0, 0};
+  for (std::size_t k = 0; k < want.size(); ++k) CHECK(c.data()[k] == doctest::Approx(want[k]));
+}
+
+TEST_CASE("lorentz_field: field recovery of a model whose field is the true B is exact") {
+  const lorentz_field::LorentzData data = lorentz_field::load_lorentz("", 2, 2, 3, 10);
+  CHECK(data.magnetic == std::array<double, 3>{0.5, 0.5, 0.5});
+  Philox rng(1, 2);
+  lorentz_field::LorentzModel model({.kind = lorentz_field::ModelKind::Field}, rng);
+  // The output layer starts at zero; a bias of (0.5, 0.5, 0.5) makes B(x) the true field.
+  model.magnetic->output->bias.value.fill(0.5f);
+  lorentz_field::FieldRecovery r = lorentz_field::field_recovery(model, data);
+  CHECK(r.metrics.cosine == doctest::Approx(1).epsilon(1e-6));
+  CHECK(r.metrics.scale == doctest::Approx(1).epsilon(1e-6));
+  CHECK(r.metrics.relative_l2 < 1e-6);
+  CHECK(r.spread < 1e-6);
+  CHECK(r.metrics.points == 2 * 20 * 13);  // 2 simulations, frames 0, 4, ..., 48, 20 particles
+  // Half the field in the opposite direction: cosine -1, scale -0.5.
+  model.magnetic->output->bias.value.fill(-0.25f);
+  r = lorentz_field::field_recovery(model, data);
+  CHECK(r.metrics.cosine == doctest::Approx(-1).epsilon(1e-6));
+  CHECK(r.metrics.scale == doctest::Approx(-0.5).epsilon(1e-6));
 }

@@ -1,0 +1,66 @@
+// The training loop of the lorentz_field models (train.hpp).
+#include "examples/lorentz_field/train.hpp"
+
+#include <algorithm>
+
+#include "datasets/windows.hpp"
+#include "nn/adam.hpp"
+#include "nn/schedule.hpp"
+#include "nn/step_trainer.hpp"
+
+namespace dg::lorentz_field {
+
+TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const TrainOptions& o,
+                  nn::ProgressLine& progress, int model_index, int model_count) {
+  datasets::WindowLoader<float> loader(
+      data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
+  nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
+  const std::int64_t warm = std::min(o.warmup, o.steps / 10);
+  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
+  nn::StepTrainer<float> trainer(model, adam,
+                                 {.name = model_name(model.options().kind),
+                                  .steps = o.steps,
+                                  .clip_norm = o.clip,
+                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
+                                  .progress = &progress,
+                                  .phase = model_index,
+                                  .phases = model_count,
+                                  .metrics_path = o.curve_path,
+                                  .log_every = 10,
+                                  .final_loss_steps = 50,
+                                  .checkpoint_path = o.checkpoint_path,
+                                  .description = model.describe()});
+  Tensor<float> charges;  // (B*N, 1)
+  std::int64_t epoch = -1;
+  while (trainer.running()) {
+    const std::int64_t step = trainer.step();
+    if (step / loader.batch_count() != epoch) loader.start_epoch(epoch = step / loader.batch_count());
+    const datasets::WindowBatch<float>& batch = loader.batch(step % loader.batch_count());
+    if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
+    std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
+    trainer.train_step([&](Tape<float>& tape) {
+      const Var<float> q = tape.constant(charges);
+      Var<float> loss;
+      rollout(tape, model, batch.graph, tape.constant(batch.input_positions[0]),
+              tape.constant(batch.input_velocities[0]), q, edge_charge_products(batch.graph, q), data.dt_frame,
+              o.substeps, static_cast<int>(o.window), [&](int k, const Var<float>& x, const Var<float>& v) {
+                const auto f = static_cast<std::size_t>(k);
+                Var<float> l = mean(square(x - tape.constant(batch.target_positions[f])));
+                if (o.velocity_weight > 0)
+                  l = l + o.velocity_weight * mean(square(v - tape.constant(batch.target_velocities[f])));
+                loss = loss.valid() ? loss + l : l;
+              });
+      return loss / static_cast<double>(o.window);
+    });
+  }
+  const nn::TrainSummary summary = trainer.finish();
+  TrainRecord record{.seconds = summary.seconds, .final_loss = summary.final_loss, .ms_per_step = summary.ms_per_step};
+  const std::vector<double>& rows = trainer.rows();
+  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
+    record.curve_step.push_back(rows[r]);
+    record.curve_loss.push_back(rows[r + 1]);
+  }
+  return record;
+}
+
+}  // namespace dg::lorentz_field
