@@ -16,10 +16,10 @@ struct ModelResult {
   ModelKind kind = ModelKind::Field;
   std::string description;
   index_t parameters = 0;
-  TrainRecord training;
-  Forecast forecast;
+  TrainRecord training = {};
+  Forecast forecast = {};
   bool has_field = false;
-  FieldRecovery field;  // when has_field
+  FieldRecovery field = {};  // when has_field
 };
 
 // The paper's measures at forecast steps `steps` (1-based) for every model, then the field.

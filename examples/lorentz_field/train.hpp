@@ -26,13 +26,13 @@ struct TrainOptions {
   double clip = 10;  // global gradient norm (0: none)
   double velocity_weight = 1;
   std::uint64_t seed = 0;
-  std::string checkpoint_path;  // .npz written at the end ("" none)
-  std::string curve_path;       // CSV: step, loss, lr, seconds ("" none)
+  std::string checkpoint_path = {};  // .npz written at the end ("" none)
+  std::string curve_path = {};       // CSV: step, loss, lr, seconds ("" none)
 };
 
 struct TrainRecord {
   double seconds = 0, final_loss = 0, ms_per_step = 0;  // final_loss: mean of the last 50 steps
-  std::vector<double> curve_step, curve_loss;           // every 10th step and the last
+  std::vector<double> curve_step = {}, curve_loss = {};  // every 10th step and the last
 };
 
 // model_index / model_count: the "1/2" of the progress line. Throws nn::NonFiniteLoss naming the
