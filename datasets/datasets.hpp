@@ -11,6 +11,7 @@
 //   normalization.hpp statistics of the training split, saved next to the model
 //   windows.hpp       WindowLoader<T>: batches of graphs (input frames -> target frames)
 //   info.hpp          summaries of data-set files (dynagrad-data info)
+//   traffic_tracks.hpp recorded road users in the inD CSV layout, cut into scenes (not generated)
 // The command-line tool `dynagrad-data` is datasets/tools/. docs/datasets.md describes every
 // data set, its published settings and the file layout.
 #pragma once
@@ -24,4 +25,5 @@
 #include "datasets/params.hpp"
 #include "datasets/simulation.hpp"
 #include "datasets/trajectories.hpp"
+#include "datasets/traffic_tracks.hpp"
 #include "datasets/windows.hpp"
