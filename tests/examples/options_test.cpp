@@ -44,6 +44,20 @@ TEST_CASE("options parse values, flags and defaults") {
   CHECK(u.find("[7]") != std::string::npos);
 }
 
+TEST_CASE("values_of gives the named options in declaration order, with values set after parsing") {
+  Options o("prog", "test");
+  int& steps = o.add("steps", 100, "steps", 1);
+  o.add("lr", 0.5, "lr");
+  o.flag("quick", "quick");
+  parse(o, {"--quick"});
+  steps = 7;  // as a --quick default would set it
+  const auto v = o.values_of({"quick", "steps"});
+  REQUIRE(v.size() == 2);
+  CHECK(v[0] == std::pair<std::string, std::string>{"steps", "7"});
+  CHECK(v[1] == std::pair<std::string, std::string>{"quick", "true"});
+  CHECK_THROWS_AS(o.values_of({"steps", "no-such"}), std::invalid_argument);
+}
+
 TEST_CASE("bad options are errors naming the option") {
   Options o("prog", "test");
   o.add("steps", 100, "steps", 1);
