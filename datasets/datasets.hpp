@@ -24,6 +24,6 @@
 #include "datasets/normalization.hpp"
 #include "datasets/params.hpp"
 #include "datasets/simulation.hpp"
-#include "datasets/trajectories.hpp"
 #include "datasets/traffic_tracks.hpp"
+#include "datasets/trajectories.hpp"
 #include "datasets/windows.hpp"

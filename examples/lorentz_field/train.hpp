@@ -31,7 +31,7 @@ struct TrainOptions {
 };
 
 struct TrainRecord {
-  double seconds = 0, final_loss = 0, ms_per_step = 0;  // final_loss: mean of the last 50 steps
+  double seconds = 0, final_loss = 0, ms_per_step = 0;   // final_loss: mean of the last 50 steps
   std::vector<double> curve_step = {}, curve_loss = {};  // every 10th step and the last
 };
 
