@@ -9,6 +9,7 @@
 
 #include "nn/field/field_derivatives.hpp"
 #include "nn/field/source_recovery.hpp"
+#include "physics/physics.hpp"
 
 namespace dg::gravity_field {
 
@@ -111,6 +112,47 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
   f.paper =
       nn::forecast_metrics({S, H, N, kD}, f.positions, f.velocities, future_frames(test.positions, test, observed, H),
                            future_frames(test.velocities, test, observed, H));
+  return f;
+}
+
+Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps) {
+  const datasets::Trajectories& t = data.test;
+  const std::int64_t S = t.sims, N = t.particles, H = horizon;
+  Forecast f;
+  f.step_error.assign(static_cast<std::size_t>(H), 0.0);
+  f.positions.resize(static_cast<std::size_t>(S * H * N * kD));
+  f.velocities.resize(f.positions.size());
+  const Tensor<double> masses = Tensor<double>::full(Shape{N}, 1.0);
+  const integrators::VelocityVerlet scheme{.dt = t.dt_frame / substeps};
+  for (std::int64_t s = 0; s < S; ++s) {
+    Tensor<double> hidden(Shape{1, kD});
+    for (std::int64_t c = 0; c < kD; ++c) hidden[c] = data.test_heavy[static_cast<std::size_t>(s * kD + c)];
+    physics::ForceModel forces(masses);
+    forces.add(physics::Gravity(masses, {.G = data.G, .softening = data.softening}));
+    forces.add(physics::PointSources::masses(hidden, Tensor<double>::full(Shape{1}, data.heavy_mass), masses, data.G,
+                                             data.softening));
+    Tensor<double> x(Shape{N, kD}), v(Shape{N, kD});
+    std::copy(t.positions_at(s, observed - 1), t.positions_at(s, observed - 1) + N * kD, x.data());
+    std::copy(t.velocities_at(s, observed - 1), t.velocities_at(s, observed - 1) + N * kD, v.data());
+    auto state = integrators::make_state(x, v);
+    integrators::Workspace<Tensor<double>> ws;
+    integrators::init(scheme, state, forces, ws);
+    for (std::int64_t k = 0; k < H; ++k) {
+      integrators::run(scheme, state, forces, integrators::OpenBoundary{}, ws, substeps);
+      for (std::int64_t i = 0; i < N; ++i) {
+        const double* truth = t.positions_at(s, observed + k) + i * kD;
+        double e2 = 0;
+        for (std::int64_t c = 0; c < kD; ++c) {
+          const auto at = static_cast<std::size_t>(((s * H + k) * N + i) * kD + c);
+          f.positions[at] = state.q(i, c), f.velocities[at] = state.v(i, c);
+          e2 += (state.q(i, c) - truth[c]) * (state.q(i, c) - truth[c]);
+        }
+        f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2) / static_cast<double>(S * N);
+      }
+    }
+  }
+  f.paper = nn::forecast_metrics({S, H, N, kD}, f.positions, f.velocities, future_frames(t.positions, t, observed, H),
+                                 future_frames(t.velocities, t, observed, H));
   return f;
 }
 

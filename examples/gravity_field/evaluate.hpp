@@ -51,6 +51,11 @@ std::vector<double> future_frames(const std::vector<double>& values, const datas
 Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
                   int substeps, std::int64_t stride, std::int64_t batch = 500);
 
+// A reference, not a model: the true forces (the particles' softened gravity and the hidden mass)
+// integrated by the same leapfrog with `substeps` per frame: the error that the integrator's step
+// alone leaves (the data were made with 100 steps per frame).
+Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps);
+
 // The codes (S, Z) of every simulation of t (a DynamicField model).
 Tensor<float> codes_of(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
                        std::int64_t stride);

@@ -34,6 +34,11 @@ struct Published {
 };
 inline constexpr Published kPublished[] = {{"Aether", 0.0014, 0.066}, {"G-LoCS", 0.0038, 0.111}};
 
+// Forecasts that are not models: constant velocity, and the true forces with the models' integrator.
+struct References {
+  Forecast constant_velocity, true_forces;
+};
+
 using examples::Check;
 // Every model's forecast is finite (required). quick: the dynamic field beats the no-field
 // baseline at the last step (whole-state MSE ratio <= 0.8) and locates the hidden mass within 0.5
@@ -41,14 +46,14 @@ using examples::Check;
 // no-field and static field, median distance <= 0.1, field cosine >= 0.9.
 std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool quick);
 
-void print_table(const std::vector<ModelResult>& results, const Forecast& constant_velocity);
+void print_table(const std::vector<ModelResult>& results, const References& references);
 
 // results.json's body after examples::results_header: per model its forecasts, field recovery and
 // hidden-mass search; constant velocity; the published figures; the checks.
-void add_results(io::Json& json, const std::vector<ModelResult>& results, const Forecast& constant_velocity,
+void add_results(io::Json& json, const std::vector<ModelResult>& results, const References& references,
                  const std::vector<Check>& checks);
 
-void write_files(const std::string& out, const std::vector<ModelResult>& results, const Forecast& constant_velocity,
+void write_files(const std::string& out, const std::vector<ModelResult>& results, const References& references,
                  std::int64_t observed);
 
 }  // namespace dg::gravity_field
