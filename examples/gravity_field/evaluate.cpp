@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "nn/field/field_derivatives.hpp"
 #include "nn/field/source_recovery.hpp"
@@ -40,6 +41,30 @@ Var<float> codes_on(Tape<float>& tape, GravityModel& model, const datasets::Traj
                     std::int64_t count, std::int64_t observed, std::int64_t stride) {
   const Context c = context_of(t, range(first, count), observed, stride);
   return model.codes(tape, c.rows, c.graph, count);
+}
+
+// 1 at the points (P, d) within `reach` of a position simulation s took in frames 0 .. observed - 1.
+std::vector<double> reach_weights(const datasets::Trajectories& t, std::int64_t s, std::int64_t observed,
+                                  const Tensor<double>& points, double reach) {
+  const index_t P = points.shape()[0];
+  std::vector<double> weights(static_cast<std::size_t>(P), 0.0);
+  for (index_t p = 0; p < P; ++p)
+    for (std::int64_t f = 0; f < observed && weights[static_cast<std::size_t>(p)] == 0; ++f)
+      for (std::int64_t i = 0; i < t.particles; ++i) {
+        const double* x = t.positions_at(s, f) + i * kD;
+        double d2 = 0;
+        for (index_t c = 0; c < kD; ++c) d2 += (x[c] - points(p, c)) * (x[c] - points(p, c));
+        if (d2 <= reach * reach) weights[static_cast<std::size_t>(p)] = 1.0;
+      }
+  return weights;
+}
+
+// The recovered source of largest positive mass (q = -m), if any.
+std::optional<nn::PointSource> heaviest(const nn::SourceRecovery& r) {
+  std::optional<nn::PointSource> best;
+  for (const nn::PointSource& src : r.sources)
+    if (-src.charge > 0 && (!best || -src.charge > -best->charge)) best = src;
+  return best;
 }
 
 }  // namespace
@@ -205,7 +230,7 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
                                     .separation = 1.0,
                                     .max_candidates = 6,
                                     .patience = 3,
-                                    .exclusion = 0.2,
+                                    .exclusion = o.exclusion,
                                     .min_charge_fraction = 0};
   HiddenMassSearch out;
   out.truth.assign(data.test_heavy.begin(), data.test_heavy.begin() + S * kD);
@@ -234,19 +259,8 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
     std::copy(D.values.data() + s * P * kD, D.values.data() + (s + 1) * P * kD, values.data());
     std::copy(D.divergence.data() + s * P, D.divergence.data() + (s + 1) * P, divergence.data());
     // Residuals where this simulation's particles went in the observed frames.
-    std::vector<double> weights(static_cast<std::size_t>(P), 0.0);
-    for (index_t p = 0; p < P; ++p)
-      for (std::int64_t f = 0; f < observed && weights[static_cast<std::size_t>(p)] == 0; ++f)
-        for (std::int64_t i = 0; i < t.particles; ++i) {
-          const double* x = t.positions_at(s, f) + i * kD;
-          double d2 = 0;
-          for (index_t c = 0; c < kD; ++c) d2 += (x[c] - points(p, c)) * (x[c] - points(p, c));
-          if (d2 <= o.reach * o.reach) weights[static_cast<std::size_t>(p)] = 1.0;
-        }
-    const nn::SourceRecovery r = nn::recover_sources(points, values, divergence, weights, recover);
-    const nn::PointSource* best = nullptr;
-    for (const nn::PointSource& src : r.sources)
-      if (-src.charge > 0 && (!best || -src.charge > -best->charge)) best = &src;
+    std::optional<nn::PointSource> best = heaviest(
+        nn::recover_sources(points, values, divergence, reach_weights(t, s, observed, points, o.reach), recover));
     if (!best) continue;
     double d2 = 0;
     for (index_t c = 0; c < kD; ++c) {

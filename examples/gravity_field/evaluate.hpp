@@ -68,6 +68,7 @@ struct LocateOptions {
   index_t grid = 13;      // G points per axis
   double half_width = 3;  // L
   double reach = 1.0;     // residual points within this of an observed position
+  double exclusion = 0.2;  // and not within this of a candidate
   std::int64_t sims = 0;  // test simulations (the first ones; 0: all)
 };
 

@@ -92,6 +92,9 @@ int run(int argc, char** argv) {
   int& locate_grid = opt.add("locate-grid", 13, "grid points per axis of the hidden-mass search", 4, 100);
   std::int64_t& locate_sims =
       opt.add("locate-sims", std::int64_t{0}, "test simulations searched (0: all)", std::int64_t{0});
+  double& locate_reach =
+      opt.add("locate-reach", 1.0, "the search fits the field within this of observed positions", 1e-3, 100.0);
+  double& locate_exclusion = opt.add("locate-exclusion", 0.2, "and not within this of a candidate", 0.0, 100.0);
   std::int64_t& checkpoint_every =
       opt.add("checkpoint-every", std::int64_t{500}, "steps between checkpoints", std::int64_t{0});
   bool& published =
@@ -177,7 +180,9 @@ int run(int argc, char** argv) {
     if (model.has_field()) {
       r.has_field = true;
       r.field = field_recovery(model, data, observed, stride, seed);
-      r.search = locate_hidden_mass(model, data, observed, stride, {.grid = locate_grid, .sims = locate_sims});
+      r.search = locate_hidden_mass(
+          model, data, observed, stride,
+          {.grid = locate_grid, .reach = locate_reach, .exclusion = locate_exclusion, .sims = locate_sims});
       if (model.has_code()) r.plane = field_plane(model, data, observed, stride);
     }
     results.push_back(std::move(r));
