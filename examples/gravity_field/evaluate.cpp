@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
 
 #include "nn/field/field_derivatives.hpp"
 #include "nn/field/source_recovery.hpp"
@@ -237,30 +238,40 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
   out.located.assign(static_cast<std::size_t>(S * kD), kNaN);
   out.distance.assign(static_cast<std::size_t>(S), std::numeric_limits<double>::infinity());
   out.mass.assign(static_cast<std::size_t>(S), kNaN);
-  // The field and its Jacobian at the grid of every simulation at once, (S * P, d): one tape, batches
-  // taken in order, so a batch's rows [seen, seen + n) belong to simulations (seen + r) / P.
-  Tensor<double> all_points(Shape{S * P, kD});
-  for (std::int64_t s = 0; s < S; ++s) std::copy(points.data(), points.data() + P * kD, all_points.data() + s * P * kD);
+  // Each simulation's grid points within `reach` of its observed positions (the field is learned only
+  // there; the rest would cost the search most of its time), all simulations' in one (sum P_s, d)
+  // array: one tape, batches taken in order, row r belonging to simulation owner[r].
+  std::vector<std::int64_t> first(static_cast<std::size_t>(S + 1), 0);  // simulation s: rows [first[s], first[s + 1])
+  std::vector<double> kept;
+  std::vector<std::int32_t> owner;
+  for (std::int64_t s = 0; s < S; ++s) {
+    const std::vector<double> near = reach_weights(t, s, observed, points, o.reach);
+    for (index_t p = 0; p < P; ++p)
+      if (near[static_cast<std::size_t>(p)] > 0)
+        kept.insert(kept.end(), points.data() + p * kD, points.data() + (p + 1) * kD),
+            owner.push_back(static_cast<std::int32_t>(s));
+    first[static_cast<std::size_t>(s + 1)] = static_cast<std::int64_t>(owner.size());
+  }
+  const auto rows = static_cast<index_t>(owner.size());
+  if (rows == 0) throw std::invalid_argument("locate_hidden_mass: no grid point within reach of the particles");
+  Tensor<double> all_points(Shape{rows, kD}, std::move(kept));
   index_t seen = 0;
   const nn::FieldFunction<float> field = [&](Tape<float>& tape, Var<float> x) {
     const index_t n = x.shape()[0];
     Var<float> code;
-    if (Z > 0) {
-      std::vector<std::int32_t> sim(static_cast<std::size_t>(n));
-      for (index_t r = 0; r < n; ++r) sim[static_cast<std::size_t>(r)] = static_cast<std::int32_t>((seen + r) / P);
-      code = gather_rows(tape.constant(codes), std::span<const std::int32_t>(sim));
-    }
+    if (Z > 0) code = gather_rows(tape.constant(codes), std::span<const std::int32_t>(owner).subspan(seen, n));
     seen += n;
     return model.field(tape, x, code);
   };
   const nn::FieldDerivatives D = nn::field_derivatives<float>(field, all_points, 4096);
   for (std::int64_t s = 0; s < S; ++s) {
-    Tensor<double> values(Shape{P, kD}), divergence(Shape{P});
-    std::copy(D.values.data() + s * P * kD, D.values.data() + (s + 1) * P * kD, values.data());
-    std::copy(D.divergence.data() + s * P, D.divergence.data() + (s + 1) * P, divergence.data());
-    // Residuals where this simulation's particles went in the observed frames.
-    std::optional<nn::PointSource> best = heaviest(
-        nn::recover_sources(points, values, divergence, reach_weights(t, s, observed, points, o.reach), recover));
+    const index_t a = first[static_cast<std::size_t>(s)], n = first[static_cast<std::size_t>(s + 1)] - a;
+    if (n == 0) continue;
+    Tensor<double> near(Shape{n, kD}), values(Shape{n, kD}), divergence(Shape{n});
+    std::copy(all_points.data() + a * kD, all_points.data() + (a + n) * kD, near.data());
+    std::copy(D.values.data() + a * kD, D.values.data() + (a + n) * kD, values.data());
+    std::copy(D.divergence.data() + a, D.divergence.data() + a + n, divergence.data());
+    std::optional<nn::PointSource> best = heaviest(nn::recover_sources(near, values, divergence, {}, recover));
     if (!best) continue;
     double d2 = 0;
     for (index_t c = 0; c < kD; ++c) {

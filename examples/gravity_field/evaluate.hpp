@@ -15,12 +15,12 @@
 // cosine, relative L2 error, best-fit scale; 1: physical units).
 //
 // Locating the hidden mass (issue 19): per test simulation, the learned field and its exact
-// Jacobian (nn::field_derivatives, on the tape) on a G^3 grid over [-L, L]^3, then
-// nn::recover_sources with the inverse-square kernel of a mass (k = G, softening eps; q = -m):
-// candidates at the peaks of |div E|, a least-squares fit of point masses by BIC, residuals only at
-// grid points within `reach` of a position the particles took in the observed frames (the field is
-// learned only where they go). The located mass is the recovered source of largest mass; its
-// distance to the true one, and the recovered mass against 10. A simulation where no source with
+// Jacobian (nn::field_derivatives, on the tape) at the points of a G^3 grid over [-L, L]^3 that lie
+// within `reach` of a position the particles took in the observed frames (the field is learned only
+// where they go), then nn::recover_sources on those points with the inverse-square kernel of a mass
+// (k = G, softening eps; q = -m): candidates at the peaks of |div E|, a least-squares fit of point
+// masses kept by BIC. The located mass is the recovered source of largest mass; its distance to the
+// true one, and the recovered mass against 10. A simulation where no source of
 // positive mass is found counts as infinitely far.
 #pragma once
 
