@@ -91,7 +91,7 @@ int run(int argc, char** argv) {
   std::int64_t& horizon = opt.add("horizon", std::int64_t{5}, "frames forecast", std::int64_t{1});
   int& locate_grid = opt.add("locate-grid", 13, "grid points per axis of the hidden-mass search", 4, 100);
   std::int64_t& locate_sims =
-      opt.add("locate-sims", std::int64_t{0}, "test simulations searched (0: all)", std::int64_t{0});
+      opt.add("locate-sims", std::int64_t{100}, "the first test simulations searched (0: all)", std::int64_t{0});
   double& locate_reach =
       opt.add("locate-reach", 1.0, "the search fits the field within this of observed positions", 1e-3, 100.0);
   double& locate_exclusion = opt.add("locate-exclusion", 0.2, "and not within this of a candidate", 0.0, 100.0);
