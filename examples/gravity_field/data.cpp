@@ -1,8 +1,7 @@
-// Generating the gravitational splits with their accelerations (data.hpp).
+// Reading or generating the gravitational set for the gravity_field experiment (data.hpp).
 #include "examples/gravity_field/data.hpp"
 
-#include <stdexcept>
-#include <string>
+#include <cmath>
 
 #include "datasets/datasets.hpp"
 
@@ -10,45 +9,78 @@ namespace dg::gravity_field {
 
 namespace {
 
-Split make_split(const datasets::Generator& g, const datasets::Params& p, datasets::Split which) {
-  Split out;
-  out.traj = datasets::trajectories_from_arrays(datasets::generate_split(g, p, which), datasets::split_name(which));
-  const auto& t = out.traj;
-  if (t.dim != kD || t.dt_frame <= 0) throw datasets::DatasetError("gravitational data: expected 3D with dt_frame");
-  const std::vector<double> src = io::find(t.others, "source_positions", t.source).to_vector<double>();
-  if (src.size() != static_cast<std::size_t>(t.sims * kD)) throw datasets::DatasetError("expected one heavy mass per simulation");
-  out.heavy = src;
-  out.mid.resize(static_cast<std::size_t>(t.sims * (t.frames - 1) * t.particles * kD));
-  out.acc.resize(out.mid.size());
-  for (std::int64_t s = 0; s < t.sims; ++s)
-    for (std::int64_t f = 0; f + 1 < t.frames; ++f)
-      for (std::int64_t c = 0; c < t.particles * kD; ++c) {
-        const std::size_t k = out.at(s, f, 0) + static_cast<std::size_t>(c);
-        out.mid[k] = 0.5 * (t.positions_at(s, f)[c] + t.positions_at(s, f + 1)[c]);
-        out.acc[k] = (t.velocities_at(s, f + 1)[c] - t.velocities_at(s, f)[c]) / t.dt_frame;
-      }
-  return out;
+// The split's hidden masses, source_positions (S, 1, d), as (S, d).
+std::vector<double> hidden_masses(const datasets::Trajectories& t) {
+  try {
+    const io::Array& a = io::find(t.others, "source_positions", t.source);
+    if (a.shape().size() != 3 || a.shape()[0] != t.sims || a.shape()[1] != 1 || a.shape()[2] != kD)
+      throw datasets::DatasetError(t.source + ": source_positions must be (" + std::to_string(t.sims) +
+                                   ", 1, 3): one hidden mass per simulation, got " + io::shape_string(a.shape()));
+    std::vector<double> h = a.to_vector<double>();
+    for (std::size_t k = 0; k < h.size(); ++k)
+      if (!std::isfinite(h[k]))
+        throw datasets::DatasetError(t.source + ": source_positions holds " + std::to_string(h[k]) + " at element " +
+                                     std::to_string(k));
+    return h;
+  } catch (const io::IoError& e) {
+    throw datasets::DatasetError(e.what());
+  }
+}
+
+void check_split(const datasets::Trajectories& t, std::int64_t min_frames) {
+  auto fail = [&](const std::string& what) { throw datasets::DatasetError(t.source + ": " + what); };
+  if (t.dim != kD) fail("the experiment is 3D, the data are " + std::to_string(t.dim) + "D");
+  if (t.frames < min_frames) fail(std::to_string(t.frames) + " frames, the run needs " + std::to_string(min_frames));
+  if (t.dt_frame <= 0) fail("no dt_frame (time between frames)");
+  for (double m : t.masses)
+    if (m != 1.0) fail("the models assume unit masses (the field is read as an acceleration)");
 }
 
 }  // namespace
 
-GravityData load_gravity(std::int64_t train, std::int64_t test, std::int64_t seed, std::int64_t observed,
-                         std::int64_t horizon) {
-  const datasets::Generator& g = datasets::gravitational_generator();
-  datasets::Params p = datasets::default_params(g, false);
-  p.set("train", train);
-  p.set("test", test);
-  p.set("seed", seed);
-  if (observed + horizon > datasets::frame_count(p.integer("steps"), p.integer("every")))
-    throw std::invalid_argument("--observed + --horizon exceed the " +
-                                std::to_string(datasets::frame_count(p.integer("steps"), p.integer("every"))) + " frames");
-  if (p.integer("heavy_count") != 1) throw std::invalid_argument("expected one heavy mass");
-  GravityData d;
-  d.train = make_split(g, p, datasets::Split::Train);
-  d.test = make_split(g, p, datasets::Split::Test);
-  d.GM = p.real("G") * io::find(d.test.traj.others, "source_masses", "test").to_vector<double>()[0];
-  d.eps = p.real("softening");
-  return d;
+void true_field(const double* h, const double* p, double GM, double eps, double* out) {
+  double r2 = eps * eps;
+  for (std::int64_t j = 0; j < kD; ++j) r2 += (h[j] - p[j]) * (h[j] - p[j]);
+  for (std::int64_t j = 0; j < kD; ++j) out[j] = GM * (h[j] - p[j]) / (r2 * std::sqrt(r2));
+}
+
+GravityData load_gravity(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
+                         std::int64_t min_frames) {
+  using namespace datasets;
+  GravityData out;
+  Params p;
+  if (!dir.empty()) {
+    p = read_dataset_params(dir, "gravitational").params;
+    out.train = load_trajectories(split_path(dir, Split::Train));
+    out.test = load_trajectories(split_path(dir, Split::Test));
+    out.origin = dir;
+  } else {
+    const Generator& g = gravitational_generator();
+    p = default_params(g, false);
+    p.set("train", train);
+    p.set("test", test);
+    p.set("seed", static_cast<std::int64_t>(seed));
+    const std::int64_t frames = frame_count(p.integer("test_steps"), p.integer("every"));
+    if (frames < min_frames)  // before minutes of simulation
+      throw DatasetError("generated test split: " + std::to_string(frames) + " frames, the run needs " +
+                         std::to_string(min_frames));
+    out.train = trajectories_from_arrays(generate_split(g, p, Split::Train), "generated train split");
+    out.test = trajectories_from_arrays(generate_split(g, p, Split::Test), "generated test split");
+    out.origin = "generated: gravitational, train=" + std::to_string(train) + ", test=" + std::to_string(test) +
+                 ", seed=" + std::to_string(seed);
+  }
+  if (p.integer("heavy_count") != 1)
+    throw DatasetError(out.origin + ": " + std::to_string(p.integer("heavy_count")) +
+                       " heavy masses per simulation, the experiment locates exactly one");
+  out.G = p.real("G"), out.heavy_mass = p.real("heavy_mass"), out.softening = p.real("softening");
+  check_split(out.train, 2);
+  check_split(out.test, min_frames);
+  if (out.train.particles != out.test.particles)
+    throw DatasetError(out.test.source + ": " + std::to_string(out.test.particles) + " particles, train has " +
+                       std::to_string(out.train.particles));
+  out.train_heavy = hidden_masses(out.train);
+  out.test_heavy = hidden_masses(out.test);
+  return out;
 }
 
 }  // namespace dg::gravity_field

@@ -1,40 +1,36 @@
-// The data of the gravity_field experiment: Aether's gravitational set (datasets/), five unit
-// masses in 3D around one heavy fixed mass per simulation that is never observed, generated in
-// memory; with the observed accelerations as finite differences and the hidden heavy masses (the
-// ground truth of the field, used only for evaluation).
+// The data of the gravity_field experiment: Aether's gravitational set (datasets/gravitational.cpp),
+// five unit masses in 3D around one heavy fixed mass (10, Plummer softening 0.1) placed anew in
+// every simulation and never shown to the models; generated in memory or read from a folder written
+// by `dynagrad-data gravitational`, with the hidden masses' positions (the ground truth of the field,
+// used only for evaluation).
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
-#include "autodiff/tensor.hpp"
 #include "datasets/trajectories.hpp"
 
 namespace dg::gravity_field {
 
-constexpr index_t kD = 3;
-
-// One split with the observed accelerations a(s, t, i) = (v(t+1) - v(t)) / dt_frame at the
-// midpoints m(s, t, i) = (x(t) + x(t+1)) / 2, t = 0 .. F-2, and the hidden heavy mass.
-struct Split {
-  datasets::Trajectories traj;
-  std::vector<double> mid, acc;  // (S, F-1, N, d)
-  std::vector<double> heavy;     // (S, d)
-  std::int64_t pairs() const { return traj.frames - 1; }
-  std::size_t at(std::int64_t s, std::int64_t t, std::int64_t i) const {
-    return static_cast<std::size_t>(((s * pairs() + t) * traj.particles + i) * kD);
-  }
-};
+constexpr std::int64_t kD = 3;  // the setting is 3D
 
 struct GravityData {
-  Split train, test;
-  double GM = 0, eps = 0;  // G times the heavy mass, and the softening: its true field
+  datasets::Trajectories train, test;
+  std::vector<double> train_heavy, test_heavy;  // (S, d) the hidden mass of each simulation
+  double G = 1, heavy_mass = 10, softening = 0.1;
+  std::string origin;  // where the data came from, for results.json
 };
 
-// `train` and `test` simulations of the default gravitational parameters with `seed`. Throws
-// std::invalid_argument when observed + horizon frames exceed the simulations' frames or the
-// parameters have more than one heavy mass, DatasetError for data not in 3D.
-GravityData load_gravity(std::int64_t train, std::int64_t test, std::int64_t seed, std::int64_t observed,
-                         std::int64_t horizon);
+// From `dir` (train.npz, test.npz, params.json) when not empty, else generated: `train` and `test`
+// simulations of the default gravitational parameters with `seed`. Throws datasets::DatasetError
+// naming the file for unsuitable data (not 3D, masses other than 1, not exactly one heavy mass per
+// simulation, fewer than `min_frames` frames in the test split, no dt_frame, non-finite values of
+// the hidden masses).
+GravityData load_gravity(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
+                         std::int64_t min_frames);
+
+// The hidden mass's field on a unit mass at p: G M (h - p) / (|h - p|^2 + eps^2)^(3/2); h, p, out (d).
+void true_field(const double* h, const double* p, double GM, double eps, double* out);
 
 }  // namespace dg::gravity_field

@@ -1,123 +1,322 @@
-// Forecasts and field recovery of the gravity_field models (evaluate.hpp).
+// Forecasts, field recovery and the search for the hidden mass (evaluate.hpp).
 #include "examples/gravity_field/evaluate.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <stdexcept>
 
-#include "autodiff/ops.hpp"
+#include "nn/field/field_derivatives.hpp"
+#include "nn/field/source_recovery.hpp"
+#include "physics/physics.hpp"
 
 namespace dg::gravity_field {
 
-std::vector<double> forecast_errors(GravityModel* m, const Split& d, std::int64_t observed, std::int64_t horizon,
-                                    int substeps, std::int64_t stride) {
-  const index_t S = d.traj.sims, n = d.traj.particles, R = S * n;
-  const nn::GraphBatch g = nn::fully_connected(S, n);
-  Tensor<float> x(Shape{R, kD}), v(Shape{R, kD});
-  for (index_t s = 0; s < S; ++s)
-    for (index_t c = 0; c < n * kD; ++c) {
-      x[s * n * kD + c] = float(d.traj.positions_at(s, observed - 1)[c]);
-      v[s * n * kD + c] = float(d.traj.velocities_at(s, observed - 1)[c]);
-    }
-  Tape<float> tape;
-  NoGradGuard<float> no_grad(tape);
-  Tensor<float> code_rows;
-  if (m && m->with_field()) {
-    std::vector<std::int64_t> sims(static_cast<std::size_t>(S));
-    for (index_t s = 0; s < S; ++s) sims[std::size_t(s)] = s;
-    const Context c = context_of(d, sims, observed, stride);
-    const Var<float> rows = rows_of(m->codes(tape, c.rows, c.graph, S), S, n);
-    code_rows = Tensor<float>(rows.shape(), std::vector<float>(rows.data(), rows.data() + rows.numel()));
-  }
-  auto accel = [&](Tensor<float>& out) {
-    if (!m) {
-      out.fill(0.0f);
-      return;
-    }
-    tape.reset();
-    const Var<float> a = m->accel(tape, g, tape.constant(x), m->with_field() ? tape.constant(code_rows) : Var<float>{});
-    std::copy(a.data(), a.data() + a.numel(), out.data());
-  };
-  const double h = d.traj.dt_frame / substeps;
-  Tensor<float> a(Shape{R, kD});
-  accel(a);
-  std::vector<double> err;
-  for (std::int64_t k = 1; k <= horizon; ++k) {
-    for (int sub = 0; sub < substeps; ++sub) {
-      for (index_t i = 0; i < R * kD; ++i) v[i] += float(0.5 * h) * a[i], x[i] += float(h) * v[i];
-      accel(a);
-      for (index_t i = 0; i < R * kD; ++i) v[i] += float(0.5 * h) * a[i];
-    }
-    double e = 0;
-    for (index_t s = 0; s < S; ++s)
-      for (index_t i = 0; i < n; ++i) {
-        const double* truth = d.traj.positions_at(s, observed - 1 + k) + i * kD;
-        double sq = 0;
-        for (index_t j = 0; j < kD; ++j) sq += (x(s * n + i, j) - truth[j]) * (x(s * n + i, j) - truth[j]);
-        e += std::sqrt(sq);
-      }
-    err.push_back(e / double(R));
-  }
-  return err;
-}
+namespace {
 
-void true_field(const double* h, const double* p, double GM, double eps, double* out) {
-  double r2 = eps * eps;
-  for (index_t j = 0; j < kD; ++j) r2 += (h[j] - p[j]) * (h[j] - p[j]);
-  for (index_t j = 0; j < kD; ++j) out[j] = GM * (h[j] - p[j]) / (r2 * std::sqrt(r2));
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-FieldRecovery field_recovery(GravityModel& field_model, const GravityData& data, std::int64_t observed,
-                             std::int64_t stride, std::uint64_t seed) {
-  const Split& test_d = data.test;
-  FieldRecovery out;
-  const index_t S = test_d.traj.sims, P = 64;
-  std::vector<std::int64_t> sims(static_cast<std::size_t>(S));
-  for (index_t s = 0; s < S; ++s) sims[std::size_t(s)] = s;
-  Tensor<float> pts(Shape{S * P, kD});
-  std::vector<double> truth(static_cast<std::size_t>(S * P * kD));
-  Philox prng(seed, 9);
-  for (index_t s = 0; s < S; ++s)
-    for (index_t k = 0; k < P; ++k) {
-      double dir[kD], norm = 0, p[kD];
-      for (double& c : dir) c = prng.normal(), norm += c * c;
-      const double r = prng.uniform(0.3, 2.0);
-      for (index_t j = 0; j < kD; ++j) p[j] = test_d.heavy[std::size_t(s * kD + j)] + r * dir[j] / std::sqrt(norm);
-      for (index_t j = 0; j < kD; ++j) pts(s * P + k, j) = float(p[j]);
-      true_field(&test_d.heavy[std::size_t(s * kD)], p, data.GM, data.eps, &truth[std::size_t((s * P + k) * kD)]);
-    }
-  Tape<float> tape;
-  NoGradGuard<float> no_grad(tape);
-  const Context c = context_of(test_d, sims, observed, stride);
-  const Var<float> E = field_model.field(tape, tape.constant(pts), rows_of(field_model.codes(tape, c.rows, c.graph, S), S, P));
-  Tensor<double> learned(Shape{S * P, kD}), expected(Shape{S * P, kD}, truth);  // (S*P, d)
-  for (index_t q = 0; q < S * P; ++q)
-    for (index_t j = 0; j < kD; ++j) learned(q, j) = E(q, j);
-  out.metrics = nn::field_metrics(expected, learned);
+// Frame `frame` of simulations [first, first + count) as (count * N, d) float rows.
+Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Trajectories& t, std::int64_t first,
+                         std::int64_t count, std::int64_t frame) {
+  Tensor<float> out(Shape{count * t.particles, kD});
+  const std::int64_t row = t.particles * kD;
+  for (std::int64_t s = 0; s < count; ++s) {
+    const double* src = values.data() + t.frame_offset(first + s, frame);
+    for (std::int64_t k = 0; k < row; ++k) out[s * row + k] = static_cast<float>(src[k]);
+  }
   return out;
 }
 
-FieldPlane field_plane(GravityModel& field_model, const GravityData& data, std::int64_t observed, std::int64_t stride) {
+std::vector<std::int64_t> range(std::int64_t first, std::int64_t count) {
+  std::vector<std::int64_t> v(static_cast<std::size_t>(count));
+  std::iota(v.begin(), v.end(), first);
+  return v;
+}
+
+// Codes of simulations [first, first + count) on `tape`.
+Var<float> codes_on(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, std::int64_t first,
+                    std::int64_t count, std::int64_t observed, std::int64_t stride) {
+  const Context c = context_of(t, range(first, count), observed, stride);
+  return model.codes(tape, c.rows, c.graph, count);
+}
+
+// 1 at the points (P, d) within `reach` of a position simulation s took in frames 0 .. observed - 1.
+std::vector<double> reach_weights(const datasets::Trajectories& t, std::int64_t s, std::int64_t observed,
+                                  const Tensor<double>& points, double reach) {
+  const index_t P = points.shape()[0];
+  std::vector<double> weights(static_cast<std::size_t>(P), 0.0);
+  for (index_t p = 0; p < P; ++p)
+    for (std::int64_t f = 0; f < observed && weights[static_cast<std::size_t>(p)] == 0; ++f)
+      for (std::int64_t i = 0; i < t.particles; ++i) {
+        const double* x = t.positions_at(s, f) + i * kD;
+        double d2 = 0;
+        for (index_t c = 0; c < kD; ++c) d2 += (x[c] - points(p, c)) * (x[c] - points(p, c));
+        if (d2 <= reach * reach) weights[static_cast<std::size_t>(p)] = 1.0;
+      }
+  return weights;
+}
+
+// The recovered source of largest positive mass (q = -m), if any.
+std::optional<nn::PointSource> heaviest(const nn::SourceRecovery& r) {
+  std::optional<nn::PointSource> best;
+  for (const nn::PointSource& src : r.sources)
+    if (-src.charge > 0 && (!best || -src.charge > -best->charge)) best = src;
+  return best;
+}
+
+}  // namespace
+
+std::vector<double> future_frames(const std::vector<double>& values, const datasets::Trajectories& t,
+                                  std::int64_t observed, std::int64_t horizon) {
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(t.sims * horizon * t.particles * kD));
+  for (std::int64_t s = 0; s < t.sims; ++s) {
+    const double* first = values.data() + t.frame_offset(s, observed);
+    out.insert(out.end(), first, first + horizon * t.particles * kD);
+  }
+  return out;
+}
+
+Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                  int substeps, std::int64_t stride, std::int64_t batch) {
+  const std::int64_t S = test.sims, N = test.particles, H = horizon;
+  Forecast f;
+  f.step_error.assign(static_cast<std::size_t>(H), 0.0);
+  f.positions.assign(static_cast<std::size_t>(S * H * N * kD), kNaN);
+  f.velocities = f.positions;
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  std::int64_t reached = H;
+  for (std::int64_t first = 0; first < S; first += batch) {
+    const std::int64_t count = std::min(batch, S - first);
+    tape.reset();
+    const Tensor<float> x0 = frame_rows(test.positions, test, first, count, observed - 1);
+    const Tensor<float> v0 = frame_rows(test.velocities, test, first, count, observed - 1);
+    auto record = [&](int k, const float* x, const float* v) {
+      for (std::int64_t s = 0; s < count; ++s)
+        for (std::int64_t i = 0; i < N; ++i) {
+          const double* truth = test.positions_at(first + s, observed + k) + i * kD;
+          double e2 = 0;
+          for (std::int64_t c = 0; c < kD; ++c) {
+            const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * kD + c);
+            f.positions[at] = x[(s * N + i) * kD + c];
+            f.velocities[at] = v[(s * N + i) * kD + c];
+            e2 += (f.positions[at] - truth[c]) * (f.positions[at] - truth[c]);
+          }
+          f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
+        }
+    };
+    if (!model) {  // constant velocity
+      for (int k = 0; k < H; ++k) {
+        Tensor<float> x = x0;
+        for (index_t j = 0; j < x.numel(); ++j) x[j] += static_cast<float>(test.dt_frame * (k + 1)) * v0[j];
+        record(k, x.data(), v0.data());
+      }
+      continue;
+    }
+    std::int64_t frames_done = 0;
+    try {
+      const Var<float> codes = model->has_code()
+                                   ? code_rows(codes_on(tape, *model, test, first, count, observed, stride), count, N)
+                                   : Var<float>{};
+      rollout(tape, *model, nn::fully_connected(count, N), tape.constant(x0), tape.constant(v0), codes, test.dt_frame,
+              substeps, static_cast<int>(H), [&](int k, const Var<float>& x, const Var<float>& v) {
+                record(k, x.data(), v.data());
+                frames_done = k + 1;
+              });
+    } catch (const integrators::NonFiniteStateError& e) {
+      if (f.finite) f.finite = false, f.divergence = e.what();
+      reached = std::min(reached, frames_done);
+    }
+  }
+  for (double& e : f.step_error) e /= static_cast<double>(S * N);
+  for (std::int64_t k = reached; k < H; ++k) f.step_error[static_cast<std::size_t>(k)] = kNaN;
+  f.paper =
+      nn::forecast_metrics({S, H, N, kD}, f.positions, f.velocities, future_frames(test.positions, test, observed, H),
+                           future_frames(test.velocities, test, observed, H));
+  return f;
+}
+
+Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps) {
+  const datasets::Trajectories& t = data.test;
+  const std::int64_t S = t.sims, N = t.particles, H = horizon;
+  Forecast f;
+  f.step_error.assign(static_cast<std::size_t>(H), 0.0);
+  f.positions.resize(static_cast<std::size_t>(S * H * N * kD));
+  f.velocities.resize(f.positions.size());
+  const Tensor<double> masses = Tensor<double>::full(Shape{N}, 1.0);
+  const integrators::VelocityVerlet scheme{.dt = t.dt_frame / substeps};
+  for (std::int64_t s = 0; s < S; ++s) {
+    Tensor<double> hidden(Shape{1, kD});
+    for (std::int64_t c = 0; c < kD; ++c) hidden[c] = data.test_heavy[static_cast<std::size_t>(s * kD + c)];
+    physics::ForceModel forces(masses);
+    forces.add(physics::Gravity(masses, {.G = data.G, .softening = data.softening}));
+    forces.add(physics::PointSources::masses(hidden, Tensor<double>::full(Shape{1}, data.heavy_mass), masses, data.G,
+                                             data.softening));
+    Tensor<double> x(Shape{N, kD}), v(Shape{N, kD});
+    std::copy(t.positions_at(s, observed - 1), t.positions_at(s, observed - 1) + N * kD, x.data());
+    std::copy(t.velocities_at(s, observed - 1), t.velocities_at(s, observed - 1) + N * kD, v.data());
+    auto state = integrators::make_state(x, v);
+    integrators::Workspace<Tensor<double>> ws;
+    integrators::init(scheme, state, forces, ws);
+    for (std::int64_t k = 0; k < H; ++k) {
+      integrators::run(scheme, state, forces, integrators::OpenBoundary{}, ws, substeps);
+      for (std::int64_t i = 0; i < N; ++i) {
+        const double* truth = t.positions_at(s, observed + k) + i * kD;
+        double e2 = 0;
+        for (std::int64_t c = 0; c < kD; ++c) {
+          const auto at = static_cast<std::size_t>(((s * H + k) * N + i) * kD + c);
+          f.positions[at] = state.q(i, c), f.velocities[at] = state.v(i, c);
+          e2 += (state.q(i, c) - truth[c]) * (state.q(i, c) - truth[c]);
+        }
+        f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2) / static_cast<double>(S * N);
+      }
+    }
+  }
+  f.paper = nn::forecast_metrics({S, H, N, kD}, f.positions, f.velocities, future_frames(t.positions, t, observed, H),
+                                 future_frames(t.velocities, t, observed, H));
+  return f;
+}
+
+Tensor<float> codes_of(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
+                       std::int64_t stride) {
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  const Var<float> z = codes_on(tape, model, t, 0, t.sims, observed, stride);
+  return Tensor<float>(z.shape(), std::vector<float>(z.data(), z.data() + z.numel()));
+}
+
+nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, std::int64_t observed,
+                                std::int64_t stride, std::uint64_t seed, index_t P) {
+  const datasets::Trajectories& t = data.test;
+  const index_t S = t.sims;
+  Tensor<float> points(Shape{S * P, kD});
+  Tensor<double> truth(Shape{S * P, kD}), learned(Shape{S * P, kD});
+  Philox rng(seed, 9);
+  for (index_t s = 0; s < S; ++s)
+    for (index_t k = 0; k < P; ++k) {
+      double dir[kD], norm = 0, p[kD];
+      for (double& c : dir) c = rng.normal(), norm += c * c;
+      const double r = rng.uniform(0.3, 2.0);
+      const double* h = &data.test_heavy[static_cast<std::size_t>(s * kD)];
+      for (index_t j = 0; j < kD; ++j) p[j] = h[j] + r * dir[j] / std::sqrt(norm), points(s * P + k, j) = float(p[j]);
+      true_field(h, p, data.G * data.heavy_mass, data.softening, truth.data() + (s * P + k) * kD);
+    }
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  const Var<float> codes =
+      model.has_code() ? code_rows(codes_on(tape, model, t, 0, S, observed, stride), S, P) : Var<float>{};
+  const Var<float> E = model.field(tape, tape.constant(points), codes);  // (S*P, d)
+  for (index_t k = 0; k < S * P * kD; ++k) learned[k] = E.data()[k];
+  return nn::field_metrics(truth, learned);
+}
+
+HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data, std::int64_t observed,
+                                    std::int64_t stride, const LocateOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  const datasets::Trajectories& t = data.test;
+  const std::int64_t S = o.sims > 0 ? std::min(o.sims, t.sims) : t.sims, G = o.grid, P = G * G * G;
+  Tensor<double> points(Shape{P, kD});
+  for (index_t p = 0; p < P; ++p)
+    for (index_t c = 0, rest = p; c < kD; ++c, rest /= G)
+      points(p, c) = -o.half_width + 2 * o.half_width * static_cast<double>(rest % G) / static_cast<double>(G - 1);
+  const Tensor<float> codes = model.has_code() ? codes_of(model, t, observed, stride) : Tensor<float>{};
+  const index_t Z = model.has_code() ? codes.shape()[1] : 0;
+  nn::SourceRecoveryOptions recover{.strength = data.G,
+                                    .softening = data.softening,
+                                    .separation = 1.0,
+                                    .max_candidates = 6,
+                                    .patience = 3,
+                                    .exclusion = o.exclusion,
+                                    .min_charge_fraction = 0};
+  HiddenMassSearch out;
+  out.truth.assign(data.test_heavy.begin(), data.test_heavy.begin() + S * kD);
+  out.located.assign(static_cast<std::size_t>(S * kD), kNaN);
+  out.distance.assign(static_cast<std::size_t>(S), std::numeric_limits<double>::infinity());
+  out.mass.assign(static_cast<std::size_t>(S), kNaN);
+  // Each simulation's grid points within `reach` of its observed positions (the field is learned only
+  // there; the rest would cost the search most of its time), all simulations' in one (sum P_s, d)
+  // array: one tape, batches taken in order, row r belonging to simulation owner[r].
+  std::vector<std::int64_t> first(static_cast<std::size_t>(S + 1), 0);  // simulation s: rows [first[s], first[s + 1])
+  std::vector<double> kept;
+  std::vector<std::int32_t> owner;
+  for (std::int64_t s = 0; s < S; ++s) {
+    const std::vector<double> near = reach_weights(t, s, observed, points, o.reach);
+    for (index_t p = 0; p < P; ++p)
+      if (near[static_cast<std::size_t>(p)] > 0)
+        kept.insert(kept.end(), points.data() + p * kD, points.data() + (p + 1) * kD),
+            owner.push_back(static_cast<std::int32_t>(s));
+    first[static_cast<std::size_t>(s + 1)] = static_cast<std::int64_t>(owner.size());
+  }
+  const auto rows = static_cast<index_t>(owner.size());
+  if (rows == 0) throw std::invalid_argument("locate_hidden_mass: no grid point within reach of the particles");
+  Tensor<double> all_points(Shape{rows, kD}, std::move(kept));
+  index_t seen = 0;
+  const nn::FieldFunction<float> field = [&](Tape<float>& tape, Var<float> x) {
+    const index_t n = x.shape()[0];
+    Var<float> code;
+    if (Z > 0) code = gather_rows(tape.constant(codes), std::span<const std::int32_t>(owner).subspan(seen, n));
+    seen += n;
+    return model.field(tape, x, code);
+  };
+  const nn::FieldDerivatives D = nn::field_derivatives<float>(field, all_points, 4096);
+  for (std::int64_t s = 0; s < S; ++s) {
+    const index_t a = first[static_cast<std::size_t>(s)], n = first[static_cast<std::size_t>(s + 1)] - a;
+    if (n == 0) continue;
+    Tensor<double> near(Shape{n, kD}), values(Shape{n, kD}), divergence(Shape{n});
+    std::copy(all_points.data() + a * kD, all_points.data() + (a + n) * kD, near.data());
+    std::copy(D.values.data() + a * kD, D.values.data() + (a + n) * kD, values.data());
+    std::copy(D.divergence.data() + a, D.divergence.data() + a + n, divergence.data());
+    std::optional<nn::PointSource> best = heaviest(nn::recover_sources(near, values, divergence, {}, recover));
+    if (!best) continue;
+    double d2 = 0;
+    for (index_t c = 0; c < kD; ++c) {
+      out.located[static_cast<std::size_t>(s * kD + c)] = best->position[static_cast<std::size_t>(c)];
+      const double e = best->position[static_cast<std::size_t>(c)] - out.truth[static_cast<std::size_t>(s * kD + c)];
+      d2 += e * e;
+    }
+    out.distance[static_cast<std::size_t>(s)] = std::sqrt(d2);
+    out.mass[static_cast<std::size_t>(s)] = -best->charge;
+  }
+  std::vector<double> masses;
+  for (std::int64_t s = 0; s < S; ++s) {
+    const double d = out.distance[static_cast<std::size_t>(s)];
+    out.within_01 += d <= 0.1, out.within_02 += d <= 0.2, out.within_05 += d <= 0.5;
+    if (std::isfinite(d)) out.found += 1, masses.push_back(out.mass[static_cast<std::size_t>(s)]);
+  }
+  for (double* v : {&out.within_01, &out.within_02, &out.within_05, &out.found}) *v /= static_cast<double>(S);
+  out.median_distance = nn::quantile(out.distance, 0.5);
+  out.median_mass = masses.empty() ? kNaN : nn::quantile(masses, 0.5);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_t observed, std::int64_t stride) {
   const index_t G = 17;
-  const double* h = &data.test.heavy[0];
-  Tensor<float> pts(Shape{G * G, kD});
+  const double* h = data.test_heavy.data();
+  Tensor<float> points(Shape{G * G, kD});
   FieldPlane out;
-  out.heavy_x = h[0], out.heavy_y = h[1];
+  out.hidden_x = h[0], out.hidden_y = h[1];
   for (index_t i = 0; i < G; ++i) out.xs.push_back(h[0] - 2 + 4.0 * double(i) / double(G - 1));
   for (index_t j = 0; j < G; ++j) out.ys.push_back(h[1] - 2 + 4.0 * double(j) / double(G - 1));
   for (index_t j = 0; j < G; ++j)
     for (index_t i = 0; i < G; ++i) {
-      const double p[kD] = {out.xs[std::size_t(i)], out.ys[std::size_t(j)], h[2]};
+      const double p[kD] = {out.xs[static_cast<std::size_t>(i)], out.ys[static_cast<std::size_t>(j)], h[2]};
       double e[kD];
-      true_field(h, p, data.GM, data.eps, e);
+      true_field(h, p, data.G * data.heavy_mass, data.softening, e);
       out.true_u.push_back(e[0]), out.true_v.push_back(e[1]);
-      for (index_t c = 0; c < kD; ++c) pts(j * G + i, c) = float(p[c]);
+      for (index_t c = 0; c < kD; ++c) points(j * G + i, c) = static_cast<float>(p[c]);
     }
   Tape<float> tape;
   NoGradGuard<float> no_grad(tape);
-  const std::int64_t sim0[] = {0};
-  const Context c = context_of(data.test, sim0, observed, stride);
-  const Var<float> E = field_model.field(tape, tape.constant(pts), field_model.codes(tape, c.rows, c.graph, 1));
-  for (index_t q = 0; q < G * G; ++q) out.learned_u.push_back(E(q, 0)), out.learned_v.push_back(E(q, 1));
+  const Var<float> code = model.has_code() ? codes_on(tape, model, data.test, 0, 1, observed, stride) : Var<float>{};
+  const Var<float> E = model.field(tape, tape.constant(points), code);
+  for (index_t q = 0; q < G * G; ++q)
+    out.learned_u.push_back(E.data()[q * kD]), out.learned_v.push_back(E.data()[q * kD + 1]);
   return out;
 }
 

@@ -1,60 +1,131 @@
-// The gravity_field model and its context rows (model.hpp).
+// GravityModel: interactions, the (conditioned) field and the set encoder (model.hpp).
 #include "examples/gravity_field/model.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <stdexcept>
 
-#include "autodiff/ops.hpp"
+#include "nn/graph/graph_ops.hpp"
+#include "physics/tape_forces.hpp"
 
 namespace dg::gravity_field {
 
-GravityModel::GravityModel(bool with_field, const Sizes& z, Philox& rng)
-    : with_field_(with_field),
-      pair_({1, z.hidden, z.hidden, 1}, rng),
-      encoder_({2 * kD, z.hidden, z.hidden, z.code}, rng),
-      field_({.in_dim = kD, .out_dim = kD, .encoding = nn::FieldEncoding::Fourier, .fourier_features = z.frequencies,
-              .sigma = z.sigma, .hidden = {z.hidden, z.hidden}, .code_dim = z.code},
-             rng) {
-  register_module("pair", pair_);
-  if (with_field_) register_module("encoder", encoder_), register_module("field", field_);
+const char* model_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::DynamicField: return "dynamic_field";
+    case ModelKind::StaticField: return "static_field";
+    case ModelKind::NoField: return "no_field";
+  }
+  return "?";
 }
 
-Var<float> GravityModel::codes(Tape<float>& tape, const Tensor<float>& context, std::span<const std::int32_t> ctx_graph,
+GravityModel::GravityModel(const ModelOptions& o, Philox& rng) : options_(o) {
+  if (o.hidden < 1 || o.field_width < 1 || o.field_layers < 1 || o.code < 1 || o.encoder_width < 1 ||
+      o.accel_cap <= 0 || o.delta <= 0)
+    throw std::invalid_argument("GravityModel: sizes, accel_cap and delta must be positive");
+  // Node feature: the mass (1); the coordinate update is the output (no feature update).
+  interaction = std::make_unique<nn::EGNNLayer<float>>(
+      1, rng, nn::EGNNLayerOptions{.edge_features = 2, .hidden = o.hidden, .update_features = false});
+  this->register_module("interaction", *interaction);
+  if (o.kind == ModelKind::NoField) return;
+  const bool dynamic = o.kind == ModelKind::DynamicField;
+  external = std::make_unique<nn::NeuralField<float>>(
+      nn::NeuralFieldOptions{.in_dim = kD,
+                             .out_dim = kD,
+                             .encoding = nn::FieldEncoding::None,
+                             .hidden = std::vector<index_t>(static_cast<std::size_t>(o.field_layers), o.field_width),
+                             .code_dim = dynamic ? o.code : 0},
+      rng);
+  external->output->weight.value.fill(0.0f);  // no field until the data ask for one
+  if (external->output->bias.value.numel() > 0) external->output->bias.value.fill(0.0f);
+  this->register_module("field", *external);
+  if (!dynamic) return;
+  const index_t H = o.encoder_width;
+  encoder_phi = std::make_unique<nn::MLP<float>>(std::vector<index_t>{kContextFeatures, H, H}, rng,
+                                                 nn::MLPOptions{.final_activation = nn::Activation::Silu});
+  encoder_score = std::make_unique<nn::Linear<float>>(H, 1, rng);
+  encoder_rho = std::make_unique<nn::MLP<float>>(std::vector<index_t>{H, H, o.code}, rng);
+  this->register_module("encoder_phi", *encoder_phi);
+  this->register_module("encoder_score", *encoder_score);
+  this->register_module("encoder_rho", *encoder_rho);
+}
+
+std::string GravityModel::describe() const {
+  const ModelOptions& o = options_;
+  char text[320];
+  if (o.kind == ModelKind::NoField)
+    std::snprintf(text, sizeof text, "GravityModel(no_field: EGNN interactions, hidden=%lld)",
+                  static_cast<long long>(o.hidden));
+  else
+    std::snprintf(text, sizeof text,
+                  "GravityModel(%s: EGNN interactions, hidden=%lld + E(x%s), E = MLP(%lld x %lld)%s)",
+                  model_name(o.kind), static_cast<long long>(o.hidden), has_code() ? " | z" : "",
+                  static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width),
+                  has_code() ? (", FiLM by z (" + std::to_string(o.code) + ") from an attention-pooled set encoder (" +
+                                std::to_string(o.encoder_width) + ")")
+                                   .c_str()
+                             : "");
+  return text;
+}
+
+Var<float> GravityModel::codes(Tape<float>& tape, const Tensor<float>& context, std::span<const std::int32_t> graph,
                                index_t B) {
-  return segment_mean(encoder_(tape, tape.constant(context)), ctx_graph, B);
+  if (!has_code())
+    throw std::logic_error("GravityModel::codes: the " + std::string(model_name(options_.kind)) + " model has no code");
+  const Var<float> f = encoder_phi->forward(tape, tape.constant(context));            // (C, H)
+  const Var<float> w = exp(3.0 * tanh(encoder_score->forward(tape, f)));              // (C, 1) in [e^-3, e^3]
+  const Var<float> pooled = segment_sum(w * f, graph, B) / segment_sum(w, graph, B);  // (B, H)
+  return encoder_rho->forward(tape, pooled);                                          // (B, Z)
 }
 
-Var<float> GravityModel::accel(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows) {
-  const std::span<const std::int32_t> snd(g.senders), rcv(g.receivers);
-  const Var<float> diff = gather_rows(x, snd) - gather_rows(x, rcv);                 // x_j - x_i (E, d)
-  const Var<float> coef = exp(pair_(tape, log(row_dot(diff, diff) + 0.01)));         // (E, 1)
-  Var<float> a = segment_sum(diff * coef, rcv, g.num_nodes);
-  if (with_field_) a = a + field_.forward(tape, x, {}, code_rows);
-  return a;
+Var<float> GravityModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows) {
+  const Var<float> diff = nn::edge_difference(g, x);  // (E, d) x_i - x_j
+  const double delta = options_.delta;
+  const Var<float> attributes =
+      concat({pow(row_norm(diff) + delta, -1.0), pow(row_dot(diff, diff) + delta * delta, -1.0)}, 1);  // (E, 2)
+  const Var<float> mass = tape.constant(Tensor<float>::full(Shape{x.shape()[0], 1}, 1.0f));            // (M, 1)
+  Var<float> a = interaction->forward(tape, g, mass, x, {}, attributes).update;                        // (M, d)
+  if (external) a = a + field(tape, x, code_rows);
+  return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
 }
 
-Context context_of(const Split& d, std::span<const std::int64_t> sims, std::int64_t observed, std::int64_t stride) {
-  const std::int64_t n = d.traj.particles, per = (observed - 1 + stride - 1) / stride;
-  Context c{Tensor<float>(Shape{index_t(sims.size()) * per * n, 2 * kD}), {}};
+Var<float> GravityModel::field(Tape<float>& tape, Var<float> x, Var<float> code) {
+  if (!external) throw std::logic_error("GravityModel::field: the no_field model has no field");
+  return has_code() ? external->forward(tape, x, {}, code) : external->forward(tape, x);
+}
+
+Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,
+                   std::int64_t stride) {
+  const std::int64_t n = t.particles, per = (observed - 1 + stride - 1) / stride;  // frames t < observed - 1
+  Context c{Tensor<float>(Shape{static_cast<index_t>(sims.size()) * per * n, kContextFeatures}), {}};
+  c.graph.reserve(static_cast<std::size_t>(c.rows.shape()[0]));
   index_t r = 0;
   for (std::size_t b = 0; b < sims.size(); ++b)
-    for (std::int64_t t = 0; t < observed - 1; t += stride)
+    for (std::int64_t f = 0; f < observed - 1; f += stride)
       for (std::int64_t i = 0; i < n; ++i, ++r) {
-        const std::size_t k = d.at(sims[b], t, i);
-        const double norm = std::sqrt(d.acc[k] * d.acc[k] + d.acc[k + 1] * d.acc[k + 1] + d.acc[k + 2] * d.acc[k + 2]);
-        for (index_t j = 0; j < kD; ++j) {
-          c.rows(r, j) = float(d.mid[k + j]);
-          c.rows(r, kD + j) = float(norm > 0 ? d.acc[k + j] / norm * std::log1p(norm) : 0.0);
+        const double* x = t.positions_at(sims[b], f) + i * kD;
+        const double* v0 = t.velocities_at(sims[b], f) + i * kD;
+        const double* v1 = t.velocities_at(sims[b], f + 1) + i * kD;
+        double a[kD], norm2 = 0;
+        for (std::int64_t j = 0; j < kD; ++j) a[j] = (v1[j] - v0[j]) / t.dt_frame, norm2 += a[j] * a[j];
+        const double norm = std::sqrt(norm2);
+        float* row = c.rows.data() + r * kContextFeatures;  // [x, a_hat log(1 + |a|), a_hat, 1 / sqrt(|a| + 0.1)]
+        for (std::int64_t j = 0; j < kD; ++j) {
+          const double unit = norm > 0 ? a[j] / norm : 0.0;
+          row[j] = static_cast<float>(x[j]);
+          row[kD + j] = static_cast<float>(unit * std::log1p(norm));
+          row[2 * kD + j] = static_cast<float>(unit);
         }
-        c.graph.push_back(std::int32_t(b));
+        row[3 * kD] = static_cast<float>(1.0 / std::sqrt(norm + 0.1));
+        c.graph.push_back(static_cast<std::int32_t>(b));
       }
   return c;
 }
 
-Var<float> rows_of(Var<float> codes, index_t B, index_t per_graph) {
-  std::vector<std::int32_t> idx;
-  for (index_t b = 0; b < B; ++b)
-    for (index_t k = 0; k < per_graph; ++k) idx.push_back(std::int32_t(b));
-  return gather_rows(codes, std::span<const std::int32_t>(idx));
+Var<float> code_rows(Var<float> codes, index_t B, index_t n) {
+  std::vector<std::int32_t> index(static_cast<std::size_t>(B * n));
+  for (index_t k = 0; k < B * n; ++k) index[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(k / n);
+  return gather_rows(codes, std::span<const std::int32_t>(index));
 }
 
 }  // namespace dg::gravity_field

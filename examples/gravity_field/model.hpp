@@ -1,53 +1,104 @@
-// The model of the gravity_field experiment: accelerations of unit masses from their positions,
-//   pairwise   a_i = sum_j (x_j - x_i) exp(g(log(|x_j - x_i|^2 + 0.01)))   (both models; g an MLP,
-//              a radial force: equivariant, able to learn softened gravity, blind to the heavy mass)
-//   field      + E(x_i | z), E a NeuralField of the absolute position (Fourier features) modulated
-//              by FiLM with the code z = mean over the observed (frame, particle) pairs of
-//              MLP([x, a / |a| log(1 + |a|)]) of that simulation (a set encoder);
-// and the encoder's input rows (the context) of a set of simulations.
+// The models of the gravity_field experiment: accelerations of unit masses from their positions,
+// and a rollout of them on the tape.
+//
+//   DynamicField  a_i = cap( u_i + E(x_i | z_s) )   interactions plus a field conditioned on the code
+//                                                    z_s of simulation s (the model)
+//   StaticField   a_i = cap( u_i + E(x_i) )         baseline: one field for every simulation
+//   NoField       a_i = cap( u_i )                  baseline: interactions only
+//
+// u_i is the coordinate update of an EGNN layer (nn/graph/egnn_layer.hpp, as in field_discovery),
+//   u_i = (1 / (n - 1)) sum_j (x_i - x_j) phi_x(m_ij),  m_ij = phi_e(1, 1, |x_ij|^2, a_ij),
+// a_ij = [1 / (|x_ij| + delta), 1 / (|x_ij|^2 + delta^2)] (generic inverse-distance features, not the
+// Plummer law): it depends on relative positions only, so it is E(n)-equivariant and blind to the
+// hidden mass. E is a neural field of the ABSOLUTE position (nn/field/neural_field.hpp): an MLP of
+// x itself (no Fourier features), every hidden layer modulated by FiLM with z_s. FiLM's shift on the
+// first layer, gamma (x W + b) + beta, can move the field's pattern anywhere (beta = -gamma h W
+// centres it on h), which Fourier features could only do by phase rotations FiLM cannot make. The
+// field's output layer starts at zero. With unit masses E is an acceleration: the hidden mass's
+// field in physical units. cap() rescales an acceleration longer than accel_cap (1000, far above
+// any in the data: a guard for rollouts, physics::capped).
+//
+// The code z_s (set encoder with attention pooling, as Aether's graph summary pools its frames):
+// every `stride`-th observed frame t < observed - 1 gives one row per particle,
+//   r = [x_t, a_hat log(1 + |a|), a_hat, 1 / sqrt(|a| + 0.1)],   a = (v_{t+1} - v_t) / dt_frame
+// (the observed velocity change: where the particle was pulled, and how hard), then
+//   f_r = phi(r) (MLP, H),  w_r = exp(3 tanh(score(f_r))),  z_s = rho( sum_r w_r f_r / sum_r w_r ),
+// rho an MLP to Z. Rows only from the observed frames, so forecasts never see the future.
+//
+// Rollouts: `substeps` velocity-Verlet (kick-drift-kick leapfrog, the data's integrator) steps per
+// frame, on the tape, so a loss on the frames trains every part through the integrator.
 #pragma once
 
+#include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "examples/gravity_field/data.hpp"
 #include "nn/field/neural_field.hpp"
-#include "nn/graph/graph_batch.hpp"
-#include "nn/mlp.hpp"
+#include "nn/graph/egnn_layer.hpp"
 
 namespace dg::gravity_field {
 
-struct Sizes {
-  index_t hidden, code, frequencies;
-  double sigma;
+enum class ModelKind { DynamicField, StaticField, NoField };
+const char* model_name(ModelKind kind);  // "dynamic_field", "static_field", "no_field"
+
+struct ModelOptions {
+  ModelKind kind = ModelKind::DynamicField;
+  index_t hidden = 64;        // width of the interaction network
+  index_t field_width = 128;  // of the field MLP
+  index_t field_layers = 3;
+  index_t code = 16;           // Z
+  index_t encoder_width = 64;  // H of the set encoder
+  double delta = 0.1;          // softening of the inverse-distance edge attributes
+  double accel_cap = 1000;
 };
+
+constexpr index_t kContextFeatures = 10;  // the encoder's row r
 
 class GravityModel : public nn::Module<float> {
  public:
-  // with_field false: the pairwise term alone (the no-field baseline).
-  GravityModel(bool with_field, const Sizes& z, Philox& rng);
-  bool with_field() const { return with_field_; }
+  GravityModel(const ModelOptions& options, Philox& rng);
 
-  // Codes (B, Z) from context rows (C, 2d) = [x, a / |a| log(1 + |a|)], row r belonging to graph ctx_graph[r].
-  Var<float> codes(Tape<float>& tape, const Tensor<float>& context, std::span<const std::int32_t> ctx_graph, index_t B);
-  // Accelerations (R, d) at x (R, d): frames of N particles as the graphs of g; code_rows (R, Z).
-  Var<float> accel(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows);
-  // The field E(x | code) at x (R, d), code_rows (R, Z).
-  Var<float> field(Tape<float>& tape, Var<float> x, Var<float> code_rows) { return field_.forward(tape, x, {}, code_rows); }
+  bool has_field() const { return external != nullptr; }
+  bool has_code() const { return encoder_phi != nullptr; }
+
+  // Codes (B, Z) from context rows (C, kContextFeatures), row r belonging to simulation graph[r] < B.
+  Var<float> codes(Tape<float>& tape, const Tensor<float>& context, std::span<const std::int32_t> graph, index_t B);
+  // Accelerations (M, d) at x (M, d) of the fully connected graphs g; code_rows (M, Z) (DynamicField).
+  Var<float> acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows);
+  // The field E(x | code) at x (P, d); code (P, Z) or (1, Z) for DynamicField, empty otherwise.
+  Var<float> field(Tape<float>& tape, Var<float> x, Var<float> code = {});
+
+  const ModelOptions& options() const { return options_; }
+  std::string describe() const override;
+
+  std::unique_ptr<nn::EGNNLayer<float>> interaction;
+  std::unique_ptr<nn::NeuralField<float>> external;          // Static, Dynamic
+  std::unique_ptr<nn::MLP<float>> encoder_phi, encoder_rho;  // Dynamic
+  std::unique_ptr<nn::Linear<float>> encoder_score;          // Dynamic
 
  private:
-  bool with_field_;
-  nn::MLP<float> pair_, encoder_;
-  nn::NeuralField<float> field_;
+  ModelOptions options_;
 };
 
-// The encoder's input rows of simulations `sims` of a split: every `stride`-th observed pair.
+// The encoder's rows of simulations `sims` of t: every `stride`-th observed frame, all particles.
 struct Context {
-  Tensor<float> rows;               // (C, 2d)
-  std::vector<std::int32_t> graph;  // (C) the simulation (index into sims) of each row
+  Tensor<float> rows;               // (C, kContextFeatures)
+  std::vector<std::int32_t> graph;  // (C) index into sims of each row
 };
-Context context_of(const Split& d, std::span<const std::int64_t> sims, std::int64_t observed, std::int64_t stride);
+Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,
+                   std::int64_t stride);
 
-// Per-row codes (rows of `per_graph` consecutive rows per simulation) from codes (B, Z).
-Var<float> rows_of(Var<float> codes, index_t B, index_t per_graph);
+// Per-particle code rows (B * n, Z) from codes (B, Z): row b * n + i is codes[b].
+Var<float> code_rows(Var<float> codes, index_t B, index_t n);
+
+// Rolls (x0, v0) forward `frames` frames of `substeps` velocity-Verlet steps of frame_dt / substeps
+// and calls on_frame(k, x, v) with the state (M, d) after frame k = 0 .. frames - 1.
+template <class OnFrame>
+void rollout(Tape<float>& tape, GravityModel& model, const nn::GraphBatch& g, Var<float> x0, Var<float> v0,
+             Var<float> codes_per_particle, double frame_dt, int substeps, int frames, OnFrame&& on_frame);
 
 }  // namespace dg::gravity_field
+
+#include "examples/gravity_field/rollout.hpp"

@@ -1,94 +1,221 @@
-// The table, the checks and the files of the gravity_field experiment (report.hpp).
+// The table, the checks, results.json and the files of the gravity_field experiment (report.hpp).
 #include "examples/gravity_field/report.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
-#include "io/csv.hpp"
+#include "io/file.hpp"
 #include "io/svg.hpp"
 
 namespace dg::gravity_field {
 
-void print_table(const Results& r, std::int64_t horizon) {
-  std::printf("\nforecast: mean L2 position error after each of the %lld frames (test)\n%-18s", static_cast<long long>(horizon), "model");
-  for (std::int64_t k = 1; k <= horizon; ++k) std::printf(" %9s%lld", "step ", static_cast<long long>(k));
-  std::printf(" %12s\n", "final loss");
-  auto row = [&](const char* name, const std::vector<double>& e, double loss) {
-    std::printf("%-18s", name);
-    for (double v : e) std::printf(" %10.4f", v);
-    if (loss >= 0) std::printf(" %12.4e", loss);
+namespace {
+
+const ModelResult* find_model(const std::vector<ModelResult>& results, ModelKind kind) {
+  for (const ModelResult& r : results)
+    if (r.kind == kind) return &r;
+  return nullptr;
+}
+
+// The paper's measures of one forecast, by name.
+struct Measure {
+  const char* name;
+  std::vector<double> nn::ForecastMetrics::*values;
+};
+constexpr Measure kMeasures[] = {
+    {"state_mse", &nn::ForecastMetrics::state_mse},        {"position_mse", &nn::ForecastMetrics::position_mse},
+    {"velocity_mse", &nn::ForecastMetrics::velocity_mse},  {"position_l2", &nn::ForecastMetrics::position_l2},
+    {"velocity_l2", &nn::ForecastMetrics::velocity_l2},    {"state_mse_median", &nn::ForecastMetrics::state_mse_median},
+    {"state_mse_p90", &nn::ForecastMetrics::state_mse_p90}};
+
+std::string number_text(double v) {  // shortest round-trip; nan / inf spelled out
+  if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+double last(const std::vector<double>& v) { return v.empty() ? NAN : v.back(); }
+
+io::Json forecast_json(const Forecast& f) {
+  io::Json paper = io::Json::object();
+  for (const Measure& m : kMeasures) paper.set(m.name, examples::json_numbers(f.paper.*m.values));
+  return io::Json::object(
+      {{"l2_position_error", examples::json_numbers(f.step_error)}, {"finite", f.finite}, {"paper_metrics", paper}});
+}
+
+io::Json search_json(const HiddenMassSearch& s) {
+  return io::Json::object({{"median_distance", examples::json_number(s.median_distance)},
+                           {"within_0.1", s.within_01},
+                           {"within_0.2", s.within_02},
+                           {"within_0.5", s.within_05},
+                           {"found", s.found},
+                           {"median_mass", examples::json_number(s.median_mass)},
+                           {"simulations", static_cast<double>(s.distance.size())},
+                           {"seconds", s.seconds}});
+}
+
+}  // namespace
+
+std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool quick) {
+  std::vector<Check> checks;
+  for (const ModelResult& r : results) {
+    Check c{std::string(model_name(r.kind)) + ": every forecast is finite", r.forecast.finite ? 1.0 : 0.0, 1.0,
+            Check::AtLeast};
+    c.required = true;
+    checks.push_back(c);
+  }
+  const ModelResult* dyn = find_model(results, ModelKind::DynamicField);
+  if (!dyn) return checks;
+  const double mse = last(dyn->forecast.paper.state_mse);
+  const double ratio_limit = quick ? 0.8 : 0.5;
+  for (ModelKind base : {ModelKind::NoField, ModelKind::StaticField})
+    if (const ModelResult* b = find_model(results, base))
+      if (!quick || base == ModelKind::NoField)
+        checks.push_back({std::string("dynamic / ") + model_name(base) + " whole-state MSE at the last step",
+                          mse / last(b->forecast.paper.state_mse), ratio_limit, Check::AtMost});
+  checks.push_back(
+      {"hidden mass located: median distance", dyn->search.median_distance, quick ? 0.5 : 0.1, Check::AtMost});
+  if (!quick)
+    checks.push_back({"dynamic field: median cosine to the true field", dyn->field.cosine, 0.9, Check::AtLeast});
+  return checks;
+}
+
+void print_table(const std::vector<ModelResult>& results, const References& references) {
+  const std::size_t H = references.constant_velocity.step_error.size();
+  auto header = [&](const char* title) {
+    std::printf("\n%s\n%-20s", title, "model");
+    for (std::size_t k = 1; k <= H; ++k) std::printf("   step %-3zu", k);
     std::printf("\n");
   };
-  row("field (FiLM code)", r.err_field, r.loss_field.back());
-  row("no field", r.err_plain, r.loss_plain.back());
-  row("constant velocity", r.err_const, -1);
-  const nn::FieldMetrics& m = r.recovery.metrics;
-  std::printf("field recovery around the heavy mass (r in [0.3, 2], %lld points): median cosine %.3f, relative L2 %.3f, "
-              "scale %.3f\n", static_cast<long long>(m.points), m.cosine, m.relative_l2, m.scale);
-}
-
-std::vector<examples::Check> make_checks(const Results& r) {
-  return {
-      {"field / no-field error at the last forecast step", r.err_field.back() / r.err_plain.back(), 0.8, examples::Check::AtMost},
-      {"median cosine of learned and true field", r.recovery.metrics.cosine, 0.5, examples::Check::AtLeast},
+  auto row = [&](const std::string& name, const std::vector<double>& v) {
+    std::printf("%-20s", name.c_str());
+    for (double x : v) std::printf(" %10.4g", x);
+    std::printf("\n");
   };
+  header("forecast: mean L2 position error per step (test)");
+  for (const ModelResult& r : results) row(model_name(r.kind), r.forecast.step_error);
+  row("constant velocity", references.constant_velocity.step_error);
+  row("true forces (*)", references.true_forces.step_error);
+  header("the paper's measure: whole-state MSE per step (positions and velocities, unnormalised)");
+  for (const ModelResult& r : results) row(model_name(r.kind), r.forecast.paper.state_mse);
+  row("constant velocity", references.constant_velocity.paper.state_mse);
+  row("true forces (*)", references.true_forces.paper.state_mse);
+  for (const Published& p : kPublished)
+    std::printf("%-20s %10.4g   (plotted; step %zu: %.4g)\n", (std::string(p.name) + " (paper)").c_str(), p.step1, H,
+                p.step5);
+  std::printf("(*) the true forces integrated like the models (their leapfrog substeps): the integrator's own error\n");
+  std::printf("median / 90th percentile over simulations at the last step:");
+  for (const ModelResult& r : results)
+    std::printf("  %s %.4g / %.4g", model_name(r.kind), last(r.forecast.paper.state_mse_median),
+                last(r.forecast.paper.state_mse_p90));
+  std::printf("\n\nthe learned field against the hidden mass's (0.3 .. 2 from it) and the mass located from it\n");
+  std::printf("%-20s %8s %8s %8s %12s %8s %8s %8s %10s\n", "model", "cosine", "rel L2", "scale", "median dist",
+              "<= 0.1", "<= 0.2", "<= 0.5", "mass (10)");
+  for (const ModelResult& r : results)
+    if (r.has_field)
+      std::printf("%-20s %8.3f %8.3f %8.3f %12.4g %8.2f %8.2f %8.2f %10.3g\n", model_name(r.kind), r.field.cosine,
+                  r.field.relative_l2, r.field.scale, r.search.median_distance, r.search.within_01, r.search.within_02,
+                  r.search.within_05, r.search.median_mass);
 }
 
-void write_files(const std::string& out, const Results& r, std::int64_t observed) {
-  {
-    io::MetricsLogger log(out + "training.csv", {"step", "field_loss", "no_field_loss"});
-    for (std::size_t i = 0; i < r.loss_field.size(); ++i) log.log({double(i + 1), r.loss_field[i], r.loss_plain[i]});
-    io::MetricsLogger f(out + "forecast.csv", {"step", "field", "no_field", "constant_velocity"});
-    for (std::size_t k = 0; k < r.err_field.size(); ++k) f.log({double(k + 1), r.err_field[k], r.err_plain[k], r.err_const[k]});
+void add_results(io::Json& json, const std::vector<ModelResult>& results, const References& references,
+                 const std::vector<Check>& checks) {
+  io::Json models = io::Json::object();
+  for (const ModelResult& r : results) {
+    io::Json m = io::Json::object({{"description", r.description},
+                                   {"parameters", static_cast<double>(r.parameters)},
+                                   {"train_seconds", r.training.seconds},
+                                   {"ms_per_step", r.training.ms_per_step},
+                                   {"final_loss", examples::json_number(r.training.final_loss)},
+                                   {"forecast", forecast_json(r.forecast)}});
+    if (r.has_field) {
+      m.set("field_recovery", io::Json::object({{"median_cosine", r.field.cosine},
+                                                {"relative_l2", r.field.relative_l2},
+                                                {"scale", r.field.scale},
+                                                {"points", static_cast<double>(r.field.points)}}));
+      m.set("hidden_mass", search_json(r.search));
+    }
+    models.set(model_name(r.kind), m);
   }
-  io::svg::LinePlot lp, fp;
-  lp.title = "training loss (weighted acceleration error)";
-  lp.x_label = "step";
-  lp.y_label = "loss";
-  lp.log_y = true;
-  fp.title = "forecast error after " + std::to_string(observed) + " observed frames";
-  fp.x_label = "frames ahead";
-  fp.y_label = "mean L2 position error";
-  std::vector<double> steps_x, ks;
-  for (std::size_t i = 0; i < r.loss_field.size(); ++i) steps_x.push_back(double(i + 1));
-  for (std::size_t k = 0; k < r.err_field.size(); ++k) ks.push_back(double(k + 1));
-  lp.series = {{.name = "field", .x = steps_x, .y = r.loss_field, .color = ""},
-               {.name = "no field", .x = steps_x, .y = r.loss_plain, .color = ""}};
-  fp.series = {{.name = "field", .x = ks, .y = r.err_field, .color = ""},
-               {.name = "no field", .x = ks, .y = r.err_plain, .color = ""},
-               {.name = "constant velocity", .x = ks, .y = r.err_const, .color = ""}};
-  io::svg::write_svg(out + "training.svg", {lp});
-  io::svg::write_svg(out + "forecast.svg", {fp});
+  io::Json published = io::Json::object();
+  for (const Published& p : kPublished)
+    published.set(p.name, io::Json::object({{"state_mse_step_1", p.step1}, {"state_mse_step_5", p.step5}}));
+  json.set("models", models);
+  json.set("constant_velocity", forecast_json(references.constant_velocity));
+  json.set("true_forces_same_integrator", forecast_json(references.true_forces));
+  json.set("published_state_mse", published);
+  json.set("checks", examples::checks_json(checks));
+}
 
-  // The field of test simulation 0 in the plane z = z_heavy, 2 around the mass: learned and true.
+void write_files(const std::string& out, const std::vector<ModelResult>& results, const References& references,
+                 std::int64_t observed) {
+  // forecast_metrics.csv: one row per model and step.
+  std::string text = "model,step";
+  for (const Measure& m : kMeasures) (text += ',') += m.name;
+  text += '\n';
+  auto rows = [&](const std::string& name, const Forecast& f) {
+    for (std::size_t k = 0; k < f.paper.state_mse.size(); ++k) {
+      text += name + ',' + std::to_string(k + 1);
+      for (const Measure& m : kMeasures) (text += ',') += number_text((f.paper.*m.values)[k]);
+      text += '\n';
+    }
+  };
+  for (const ModelResult& r : results) rows(model_name(r.kind), r.forecast);
+  rows("constant_velocity", references.constant_velocity);
+  rows("true_forces_same_integrator", references.true_forces);
+  io::write_file_atomic(out + "forecast_metrics.csv", text);
+
+  const ModelResult* dyn = find_model(results, ModelKind::DynamicField);
+  if (dyn) {  // hidden_mass.csv
+    const HiddenMassSearch& s = dyn->search;
+    std::string h = "simulation,true_x,true_y,true_z,located_x,located_y,located_z,distance,mass\n";
+    for (std::size_t i = 0; i < s.distance.size(); ++i) {
+      h += std::to_string(i);
+      for (std::size_t c = 0; c < 3; ++c) (h += ',') += number_text(s.truth[i * 3 + c]);
+      for (std::size_t c = 0; c < 3; ++c) (h += ',') += number_text(s.located[i * 3 + c]);
+      h += ',' + number_text(s.distance[i]) + ',' + number_text(s.mass[i]) + '\n';
+    }
+    io::write_file_atomic(out + "hidden_mass.csv", h);
+  }
+
+  io::svg::LinePlot training{
+      .title = "training loss", .x_label = "step", .y_label = "loss", .log_y = true, .series = {}};
+  io::svg::LinePlot forecast{.title = "whole-state MSE after " + std::to_string(observed) + " observed frames",
+                             .x_label = "frames ahead",
+                             .y_label = "MSE",
+                             .log_y = true,
+                             .series = {}};
+  for (const ModelResult& r : results) {
+    training.series.push_back(
+        {.name = model_name(r.kind), .x = r.training.curve_step, .y = r.training.curve_loss, .color = ""});
+    std::vector<double> ks;
+    for (std::size_t k = 1; k <= r.forecast.paper.state_mse.size(); ++k) ks.push_back(double(k));
+    forecast.series.push_back({.name = model_name(r.kind), .x = ks, .y = r.forecast.paper.state_mse, .color = ""});
+  }
+  for (const Published& p : kPublished)
+    forecast.series.push_back(
+        {.name = std::string(p.name) + " (paper)", .x = {1, 5}, .y = {p.step1, p.step5}, .color = ""});
+  io::svg::write_svg(out + "training.svg", {training});
+  io::svg::write_svg(out + "forecast.svg", {forecast});
+  if (!dyn) return;
+  // field.svg: the field of test simulation 0 in the plane of its hidden mass, learned and true.
+  const FieldPlane& p = dyn->plane;
   io::svg::QuiverPlot learned, truth;
-  learned.x = truth.x = r.plane.xs;
-  learned.y = truth.y = r.plane.ys;
-  learned.u = r.plane.learned_u, learned.v = r.plane.learned_v;
-  truth.u = r.plane.true_u, truth.v = r.plane.true_v;
-  learned.title = "learned field (x, y), test simulation 0";
-  truth.title = "true field of the heavy mass";
-  for (auto* q : {&learned, &truth}) {
-    q->x_label = "x";
-    q->y_label = "y";
-    q->unit_arrows = true;
-    q->markers = {{.x = r.plane.heavy_x, .y = r.plane.heavy_y, .symbol = 'x', .color = "black"}};
+  learned.x = truth.x = p.xs;
+  learned.y = truth.y = p.ys;
+  learned.u = p.learned_u, learned.v = p.learned_v;
+  truth.u = p.true_u, truth.v = p.true_v;
+  learned.title = "learned field (x, y), test simulation 0 ('o': located)";
+  truth.title = "true field of the hidden mass ('x')";
+  for (io::svg::QuiverPlot* q : {&learned, &truth}) {
+    q->x_label = "x", q->y_label = "y", q->unit_arrows = true;
+    q->markers = {{.x = p.hidden_x, .y = p.hidden_y, .symbol = 'x', .color = "black"}};
   }
+  if (!dyn->search.located.empty() && std::isfinite(dyn->search.located[0]))
+    learned.markers.push_back(
+        {.x = dyn->search.located[0], .y = dyn->search.located[1], .symbol = 'o', .color = "#d62728"});
   io::svg::write_svg(out + "field.svg", {learned, truth}, 420, 400);
-}
-
-void add_results(io::Json& res, const Results& r, const std::vector<examples::Check>& checks) {
-  auto arr = [](const std::vector<double>& v) {
-    io::JsonArray a;
-    for (double x : v) a.push_back(io::Json(x));
-    return io::Json(std::move(a));
-  };
-  res.set("forecast_l2_error", io::Json::object({{"field", arr(r.err_field)}, {"no_field", arr(r.err_plain)},
-                                                 {"constant_velocity", arr(r.err_const)}}));
-  res.set("final_loss", io::Json::object({{"field", r.loss_field.back()}, {"no_field", r.loss_plain.back()}}));
-  res.set("field_median_cosine", r.recovery.metrics.cosine);
-  res.set("field_relative_l2", r.recovery.metrics.relative_l2);
-  res.set("field_scale", r.recovery.metrics.scale);
-  res.set("checks", examples::checks_json(checks));
 }
 
 }  // namespace dg::gravity_field

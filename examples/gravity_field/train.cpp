@@ -3,60 +3,131 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
-#include "autodiff/ops.hpp"
 #include "nn/adam.hpp"
-#include "nn/step_trainer.hpp"
+#include "nn/schedule.hpp"
 
 namespace dg::gravity_field {
 
-std::vector<double> train(GravityModel& m, const Split& d, const TrainSettings& s, nn::ProgressLine& progress, int phase) {
-  nn::Adam<float> opt(m.parameters(), {.lr = s.lr});
-  nn::StepTrainer<float> trainer(
-      m, opt,
-      {.name = m.with_field() ? "field" : "no_field",
-       .steps = s.steps,
-       .clip_norm = 10.0,
-       .schedule = nn::warmup(nn::cosine_schedule(s.lr, s.steps, s.lr * 1e-2), std::min<std::int64_t>(100, s.steps / 10)),
-       .progress = &progress,
-       .phase = phase,
-       .phases = 2});
-  const index_t B = s.sims_per_step, T = s.frames_per_sim, n = d.traj.particles, R = B * T * n;
-  const nn::GraphBatch g = nn::fully_connected(B * T, n);
-  Tensor<float> x(Shape{R, kD}), a(Shape{R, kD}), w(Shape{R, 1});
-  std::vector<std::int64_t> sims(static_cast<std::size_t>(B));
-  std::vector<double> losses;
-  while (trainer.running()) {
-    Philox rng(s.seed, std::uint64_t(trainer.step()));  // this step's simulations and frames
-    index_t r = 0;
-    for (index_t b = 0; b < B; ++b) {
-      sims[std::size_t(b)] = std::int64_t(rng.uniform(0, double(d.traj.sims))) % d.traj.sims;
-      for (index_t k = 0; k < T; ++k) {
-        const std::int64_t t = std::int64_t(rng.uniform(0, double(s.observed - 1))) % (s.observed - 1);
-        for (index_t i = 0; i < n; ++i, ++r) {
-          double norm2 = 0;
-          for (index_t j = 0; j < kD; ++j) {
-            x(r, j) = float(d.mid[d.at(sims[std::size_t(b)], t, i) + std::size_t(j)]);
-            a(r, j) = float(d.acc[d.at(sims[std::size_t(b)], t, i) + std::size_t(j)]);
-            norm2 += double(a(r, j)) * a(r, j);
-          }
-          w[r] = float(1.0 / ((std::sqrt(norm2) + 1.0) * (std::sqrt(norm2) + 1.0)));
-        }
-      }
+namespace {
+
+// One step's windows: simulation, start frame, and the states as float rows (B * N, d).
+struct Windows {
+  std::vector<std::int64_t> sims, starts;  // (B)
+  Tensor<float> x0, v0;                    // (B*N, d)
+  std::vector<Tensor<float>> x, v;         // window x (B*N, d): frames start + 1 .. start + W
+  Tensor<float> weights;                   // (B*N, 1) relative weights (mean 1)
+};
+
+void copy_frame(const double* src, std::int64_t count, float* dst) {
+  for (std::int64_t k = 0; k < count; ++k) dst[k] = static_cast<float>(src[k]);
+}
+
+void draw_windows(const datasets::Trajectories& t, const TrainOptions& o, std::int64_t step, Windows& w) {
+  const std::int64_t B = o.batch, N = t.particles, W = o.window, row = N * kD;
+  Philox rng(o.seed, 1000 + static_cast<std::uint64_t>(step));  // this step's windows only
+  w.sims.resize(static_cast<std::size_t>(B));
+  w.starts.resize(static_cast<std::size_t>(B));
+  w.x0 = Tensor<float>(Shape{B * N, kD});
+  w.v0 = Tensor<float>(Shape{B * N, kD});
+  w.x.assign(static_cast<std::size_t>(W), Tensor<float>(Shape{B * N, kD}));
+  w.v.assign(static_cast<std::size_t>(W), Tensor<float>(Shape{B * N, kD}));
+  w.weights = Tensor<float>::full(Shape{B * N, 1}, 1.0f);
+  double total = 0;
+  for (std::int64_t b = 0; b < B; ++b) {
+    const auto s = std::min(t.sims - 1, static_cast<std::int64_t>(rng.uniform01() * static_cast<double>(t.sims)));
+    const auto f =
+        std::min(t.frames - W - 1, static_cast<std::int64_t>(rng.uniform01() * static_cast<double>(t.frames - W)));
+    w.sims[static_cast<std::size_t>(b)] = s, w.starts[static_cast<std::size_t>(b)] = f;
+    copy_frame(t.positions_at(s, f), row, w.x0.data() + b * row);
+    copy_frame(t.velocities_at(s, f), row, w.v0.data() + b * row);
+    for (std::int64_t k = 0; k < W; ++k) {
+      copy_frame(t.positions_at(s, f + 1 + k), row, w.x[static_cast<std::size_t>(k)].data() + b * row);
+      copy_frame(t.velocities_at(s, f + 1 + k), row, w.v[static_cast<std::size_t>(k)].data() + b * row);
     }
-    const nn::StepStats stats = trainer.train_step([&](Tape<float>& tape) {
-      Var<float> code_rows;
-      if (m.with_field()) {
-        const Context c = context_of(d, sims, s.observed, s.stride);
-        code_rows = rows_of(m.codes(tape, c.rows, c.graph, B), B, T * n);
+    if (o.relative_floor <= 0) continue;
+    for (std::int64_t i = 0; i < N; ++i) {  // mean acceleration over the window: velocity change / time
+      double dv2 = 0;
+      for (std::int64_t c = 0; c < kD; ++c) {
+        const double dv = t.velocities_at(s, f + W)[i * kD + c] - t.velocities_at(s, f)[i * kD + c];
+        dv2 += dv * dv;
       }
-      const Var<float> err = m.accel(tape, g, tape.constant(x), code_rows) - tape.constant(a);
-      return mean(tape.constant(w) * row_dot(err, err));
-    });
-    losses.push_back(stats.loss);
+      const double a = std::sqrt(dv2) / (static_cast<double>(W) * t.dt_frame);
+      w.weights[b * N + i] = static_cast<float>(1.0 / ((a + o.relative_floor) * (a + o.relative_floor)));
+      total += w.weights[b * N + i];
+    }
   }
-  trainer.finish();
-  return losses;
+  if (o.relative_floor > 0)
+    for (index_t k = 0; k < B * N; ++k) w.weights[k] = static_cast<float>(w.weights[k] * double(B * N) / total);
+}
+
+}  // namespace
+
+TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const TrainOptions& o,
+                  nn::ProgressLine& progress, int model_index, int model_count) {
+  if (data.frames <= o.window)
+    throw std::invalid_argument(data.source + ": " + std::to_string(data.frames) + " frames, too few for a window of " +
+                                std::to_string(o.window));
+  if (o.observed < 2 || o.observed > data.frames)
+    throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
+                                std::to_string(data.frames));
+  nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
+  const std::int64_t warm = std::min(o.warmup, o.steps / 10);
+  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
+  nn::StepTrainer<float> trainer(model, adam,
+                                 {.name = model_name(model.options().kind),
+                                  .steps = o.steps,
+                                  .clip_norm = o.clip,
+                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
+                                  .progress = &progress,
+                                  .phase = model_index,
+                                  .phases = model_count,
+                                  .metrics_path = o.curve_path,
+                                  .log_every = 10,
+                                  .final_loss_steps = 100,
+                                  .checkpoint_path = o.checkpoint_path,
+                                  .checkpoint_every = o.checkpoint_every,
+                                  .description = model.describe(),
+                                  .resume = o.resume,
+                                  .settings = o.settings,
+                                  .override_hint = "start again without --resume"});
+  TrainRecord record;
+  record.resumed_from = trainer.step();
+  const std::int64_t N = data.particles;
+  const nn::GraphBatch g = nn::fully_connected(o.batch, N);
+  Windows w;
+  while (trainer.running()) {
+    draw_windows(data, o, trainer.step(), w);
+    trainer.train_step([&](Tape<float>& tape) {
+      Var<float> codes;
+      if (model.has_code()) {
+        const Context c = context_of(data, w.sims, o.observed, o.stride);
+        codes = code_rows(model.codes(tape, c.rows, c.graph, o.batch), o.batch, N);
+      }
+      Var<float> loss;
+      const Var<float> weights = tape.constant(w.weights);
+      rollout(tape, model, g, tape.constant(w.x0), tape.constant(w.v0), codes, data.dt_frame, o.substeps,
+              static_cast<int>(o.window), [&](int k, const Var<float>& x, const Var<float>& v) {
+                const auto f = static_cast<std::size_t>(k);
+                Var<float> l = square(x - tape.constant(w.x[f]));  // (M, d)
+                if (o.velocity_weight > 0) l = l + o.velocity_weight * square(v - tape.constant(w.v[f]));
+                l = mean(l * weights);
+                loss = loss.valid() ? loss + l : l;
+              });
+      return loss / static_cast<double>(o.window);
+    });
+  }
+  const nn::TrainSummary summary = trainer.finish();
+  record.seconds = summary.seconds;
+  record.final_loss = summary.final_loss;
+  record.ms_per_step = summary.ms_per_step;
+  const std::vector<double>& rows = trainer.rows();  // step, loss, lr, seconds
+  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
+    record.curve_step.push_back(rows[r]);
+    record.curve_loss.push_back(rows[r + 1]);
+  }
+  return record;
 }
 
 }  // namespace dg::gravity_field

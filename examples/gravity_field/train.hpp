@@ -1,27 +1,55 @@
-// Training a gravity_field model on observed accelerations: each step draws `sims_per_step`
-// training simulations and `frames_per_sim` observed frames of each (from the step's own Philox
-// stream, so step k always sees the same batch), encodes each simulation's observed frames into
-// its code, and minimises |a_pred - a|^2 / (|a| + 1)^2 (the close passes near the heavy mass do
-// not dominate); Adam with warm-up and cosine decay, gradient norm clipped at 10, one
-// nn::StepTrainer step each.
+// Training a GravityModel through rollouts of the integrator: each step draws `batch` training
+// simulations and a start frame in each (from the step's own Philox stream, so step k always sees
+// the same batch, with any thread count and after a resume), encodes each simulation's observed
+// frames into its code (DynamicField), rolls the state of the start frame `window` frames forward
+// on the tape (velocity Verlet, `substeps` per frame) and minimises the mean squared position
+// error plus velocity_weight times the mean squared velocity error over those frames, per
+// particle weighted by 1 / (|a| + relative_floor)^2 (|a| the particle's observed mean
+// acceleration over the window; weights normalised to mean 1 over the batch; relative_floor 0:
+// plain MSE). Start frames range over every frame of the training simulations (the code still
+// reads only the first `observed`). Adam with warm-up and cosine decay, the global gradient norm
+// clipped; the step itself, the curve file, the checkpoints and the resume are nn::StepTrainer's.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "examples/gravity_field/model.hpp"
 #include "nn/progress.hpp"
+#include "nn/step_trainer.hpp"
 
 namespace dg::gravity_field {
 
-struct TrainSettings {
-  std::int64_t steps, sims_per_step, frames_per_sim, observed, stride;
-  double lr;
-  std::uint64_t seed;
+struct TrainOptions {
+  std::int64_t steps = 3000;
+  std::int64_t batch = 32;  // simulations (one window each) per step
+  std::int64_t window = 2;  // frames rolled out per window
+  int substeps = 10;        // integrator steps per frame
+  double lr = 2e-3, lr_min = 1e-5;
+  std::int64_t warmup = 100;
+  double clip = 10;  // global gradient norm (0: none)
+  double velocity_weight = 1;
+  double relative_floor = 0;   // > 0: weight each particle by 1 / (|a| + floor)^2
+  std::int64_t observed = 44;  // frames the encoder reads
+  std::int64_t stride = 2;     // every how many of them
+  std::uint64_t seed = 0;
+  std::int64_t checkpoint_every = 0;  // steps (0: only at the end, when checkpoint_path is set)
+  bool resume = false;
+  nn::Settings settings = {};   // saved in the checkpoint; a resume must match them
+  std::string checkpoint_path;  // "" none
+  std::string curve_path;       // CSV: step, loss, lr, seconds
 };
 
-// Returns the loss of every step; phase: the model's place (of 2) on the progress line. Throws
-// nn::NonFiniteLoss when a step's loss is NaN or Inf.
-std::vector<double> train(GravityModel& m, const Split& d, const TrainSettings& s, nn::ProgressLine& progress, int phase);
+struct TrainRecord {
+  std::int64_t resumed_from = 0;
+  double seconds = 0, final_loss = 0, ms_per_step = 0;
+  std::vector<double> curve_step, curve_loss;  // every 10th step and the last
+};
+
+// model_index / model_count: the "1/3" of the progress line. Throws nn::NonFiniteLoss naming the
+// model and step for a non-finite loss, nn::CheckpointError for a checkpoint that cannot be resumed.
+TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const TrainOptions& options,
+                  nn::ProgressLine& progress, int model_index, int model_count);
 
 }  // namespace dg::gravity_field

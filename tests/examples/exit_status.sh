@@ -35,6 +35,9 @@ expect 2 egnn_nbody --quiet --out "$scratch/egnn" --data "$scratch/no_data"
 "$dir/egnn_nbody" --quiet --out "$scratch/egnn_resume" --train 20 --val 10 --test 10 --epochs 1 > /dev/null
 expect 2 egnn_nbody --quiet --out "$scratch/egnn_resume" --train 20 --val 10 --test 10 --epochs 2 --resume
 expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 10
+expect 2 gravity_field --quiet --out "$scratch/gravity" --data "$scratch/no_data"
+expect 2 gravity_field --quiet --out "$scratch/gravity" --models dynamic_field,bogus
+expect 2 gravity_field --quiet --out "$scratch/gravity" --quick --published
 expect 2 learned_energy --quiet --out "$scratch/energy" --train-runs 1 --batch 1000
 expect 2 langevin_sampling --quiet --out "$scratch/langevin" --dt 0.1,abc
 expect 2 lorentz_field --quiet --out "$scratch/lorentz" --data "$scratch/no_data"

@@ -16,6 +16,7 @@
 #include "examples/lorentz_field/evaluate.hpp"
 #include "examples/mean_field_langevin/evaluate.hpp"
 #include "examples/nbody_orbits/evaluate.hpp"
+#include "nn/graph/graph_batch.hpp"
 
 using namespace dg;
 
@@ -73,6 +74,96 @@ TEST_CASE("gravity_field: the heavy mass's field is minus the gradient of its so
       CHECK(field[j] == doctest::Approx(-gradient).epsilon(1e-6));
     }
   }
+}
+
+namespace {
+
+// S 3D simulations of F frames, N particles under the constant acceleration g from random starts:
+// x(t) = x0 + v0 t + g t^2 / 2, v(t) = v0 + g t, frames dt apart.
+datasets::Trajectories constant_acceleration(const double g[3], double dt, std::uint64_t seed) {
+  datasets::Trajectories d;
+  d.sims = 4, d.frames = 8, d.particles = 3, d.dim = 3, d.dt_frame = dt;
+  d.positions.resize(static_cast<std::size_t>(d.sims * d.frames * d.particles * 3));
+  d.velocities.resize(d.positions.size());
+  Philox rng(seed, 1);
+  for (std::int64_t s = 0; s < d.sims; ++s)
+    for (std::int64_t i = 0; i < d.particles; ++i) {
+      double x0[3], v0[3];
+      for (int c = 0; c < 3; ++c) x0[c] = rng.normal(), v0[c] = rng.normal();
+      for (std::int64_t f = 0; f < d.frames; ++f) {
+        const double t = dt * static_cast<double>(f);
+        for (int c = 0; c < 3; ++c) {
+          const std::size_t at = d.frame_offset(s, f) + static_cast<std::size_t>(i * 3 + c);
+          d.positions[at] = x0[c] + v0[c] * t + 0.5 * g[c] * t * t;
+          d.velocities[at] = v0[c] + g[c] * t;
+        }
+      }
+    }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("gravity_field: the encoder's rows read the observed pull of each particle") {
+  const double g[3] = {0.0, 3.0, -4.0};  // |g| = 5
+  const datasets::Trajectories d = constant_acceleration(g, 0.1, 2);
+  const std::int64_t sims[] = {2, 0};
+  const gravity_field::Context c = gravity_field::context_of(d, sims, 6, 2);  // frames 0, 2, 4 (t < 5)
+  REQUIRE(c.rows.shape() == Shape{2 * 3 * 3, gravity_field::kContextFeatures});
+  for (index_t r = 0; r < c.rows.shape()[0]; ++r) {
+    const std::int64_t b = r / 9, f = 2 * ((r % 9) / 3), i = r % 3;
+    CHECK(c.graph[static_cast<std::size_t>(r)] == b);
+    for (int k = 0; k < 3; ++k) {
+      CHECK(c.rows(r, k) == doctest::Approx(d.positions_at(sims[b], f)[i * 3 + k]).epsilon(1e-6));
+      CHECK(c.rows(r, 3 + k) == doctest::Approx(g[k] / 5 * std::log(6.0)).epsilon(1e-5));
+      CHECK(c.rows(r, 6 + k) == doctest::Approx(g[k] / 5).epsilon(1e-5));
+    }
+    CHECK(c.rows(r, 9) == doctest::Approx(1 / std::sqrt(5.1)).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("gravity_field: forecast errors at constant velocity are those of the missed acceleration") {
+  const double g[3] = {1.0, -2.0, 2.0}, dt = 0.1;  // |g| = 3
+  const datasets::Trajectories d = constant_acceleration(g, dt, 3);
+  const gravity_field::Forecast f = gravity_field::forecast(nullptr, d, 3, 4, 1, 1);
+  REQUIRE(f.finite);
+  for (std::size_t k = 0; k < 4; ++k) {  // after k + 1 frames: |dx| = |g| t^2 / 2, |dv| = |g| t
+    const double t = dt * static_cast<double>(k + 1), dx = 1.5 * t * t, dv = 3 * t;
+    CHECK(f.step_error[k] == doctest::Approx(dx).epsilon(1e-5));
+    CHECK(f.paper.position_l2[k] == doctest::Approx(dx).epsilon(1e-5));
+    CHECK(f.paper.velocity_l2[k] == doctest::Approx(dv).epsilon(1e-5));
+    CHECK(f.paper.state_mse[k] == doctest::Approx((dx * dx + dv * dv) / 6).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("gravity_field: the models are equivariant, and only the dynamic field reads the code") {
+  Philox rng(4, 1);
+  gravity_field::GravityModel model({.kind = gravity_field::ModelKind::DynamicField, .field_width = 16, .code = 4},
+                                    rng);
+  // A field that is not zero (its output layer starts at zero): random output weights.
+  for (index_t k = 0; k < model.external->output->weight.value.numel(); ++k)
+    model.external->output->weight.value[k] = static_cast<float>(0.3 * rng.normal());
+  const nn::GraphBatch g = nn::fully_connected(1, 4);
+  Tensor<float> x(Shape{4, 3}), code(Shape{1, 4}), other(Shape{1, 4});
+  for (index_t k = 0; k < x.numel(); ++k) x[k] = static_cast<float>(rng.normal());
+  for (index_t k = 0; k < 4; ++k)
+    code[k] = static_cast<float>(rng.normal()), other[k] = static_cast<float>(rng.normal());
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  auto rows = [&](const Tensor<float>& z) { return gravity_field::code_rows(tape.constant(z), 1, 4); };
+  const Var<float> a = model.acceleration(tape, g, tape.constant(x), rows(code));
+  const Var<float> b = model.acceleration(tape, g, tape.constant(x), rows(other));
+  const Var<float> E = model.field(tape, tape.constant(x), rows(code));
+  double differs = 0;
+  for (index_t k = 0; k < a.numel(); ++k) differs = std::max(differs, double(std::abs(a.data()[k] - b.data()[k])));
+  CHECK(differs > 1e-3);  // another code, another field
+  // The interactions alone (acceleration minus the field) are translation invariant.
+  Tensor<float> shifted = x;
+  for (index_t i = 0; i < 4; ++i) shifted(i, 0) += 0.7f, shifted(i, 2) -= 0.3f;
+  const Var<float> as = model.acceleration(tape, g, tape.constant(shifted), rows(code));
+  const Var<float> Es = model.field(tape, tape.constant(shifted), rows(code));
+  for (index_t k = 0; k < a.numel(); ++k)
+    CHECK(as.data()[k] - Es.data()[k] == doctest::Approx(a.data()[k] - E.data()[k]).epsilon(1e-4).scale(1));
 }
 
 TEST_CASE("langevin_sampling: exact samples follow the exact bin probabilities and <|x|^2>") {
