@@ -39,9 +39,10 @@ std::vector<ModelKind> parse_models(const std::string& list) {
   std::stringstream in(list);
   for (std::string name; std::getline(in, name, ',');) {
     bool found = false;
-    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute})
+    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether})
       if (name == model_name(k)) kinds.push_back(k), found = true;
-    if (!found) throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute)");
+    if (!found)
+      throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute, aether)");
   }
   if (kinds.empty()) throw std::invalid_argument("--models: no model given");
   return kinds;
@@ -69,7 +70,8 @@ int run(int argc, char** argv) {
   std::string& data_dir = opt.add("data", "", "data-set folder written by dynagrad-data (empty: generate in memory)");
   int& train_sims = opt.add("train", int{4000}, "training simulations to generate", 1, 1000000);
   int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
-  std::string& models = opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute");
+  std::string& models =
+      opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute, aether");
   int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
   int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
@@ -86,6 +88,8 @@ int run(int argc, char** argv) {
   int& grid_points = opt.add("grid", 60, "field grid points per axis", 4, 2000);
   int& source_grid = opt.add("source-grid", 80, "grid points per axis of the source recovery (sources.hpp)", 8, 1000);
   double& exclusion = opt.add("exclusion", 0.3, "grid points this close to a source are not evaluated", 0.0, 100.0);
+  int& forecast_substeps =
+      opt.add("forecast-substeps", 0, "integrator steps per frame of the forecasts (0: --substeps)", 0, 10000);
   int& observed = opt.add("observed", int{29}, "observed frames before the forecast", 1, 100000);
   int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
   int& checkpoint_every = opt.add("checkpoint-every", int{500}, "steps between checkpoints", 0, 100000000);
@@ -164,7 +168,7 @@ int run(int argc, char** argv) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
       return examples::kExitInterrupted;
     }
-    r.forecast = forecast(model, data.test, observed, horizon, substeps);
+    r.forecast = forecast(model, data.test, observed, horizon, forecast_substeps > 0 ? forecast_substeps : substeps);
     if (kind == ModelKind::Field) {
       r.has_field = true;
       r.field = learned_field(model, grid);
@@ -181,10 +185,14 @@ int run(int argc, char** argv) {
     checks.insert(checks.end(), more.begin(), more.end());
   }
   print_table(results, {1, 10, static_cast<int>(horizon)});
+  const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;
+  const Forecast truth = forecast_true_physics(data, observed, horizon, eval_substeps);
+  print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
   print_divergences(results);
   if (sources) print_sources(*sources);
   write_files(out, results, data, grid, observed);
   io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
+  json.set("true_physics", true_physics_json(truth, eval_substeps));
   if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);
   io::write_json(out + "results.json", json);
   std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
