@@ -27,6 +27,7 @@
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
+#include "examples/field_discovery/run_clock.hpp"
 #include "examples/field_discovery/sources.hpp"
 
 using namespace dg;
@@ -94,6 +95,11 @@ int run(int argc, char** argv) {
   int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
   int& checkpoint_every = opt.add("checkpoint-every", int{500}, "steps between checkpoints", 0, 100000000);
   int& interrupt_after = opt.add("interrupt-after", -1, "stop after this many steps, as an interruption would (-1: never)", -1);
+  bool& published =
+      opt.flag("published",
+               "the published split sizes, 50,000 training and 10,000 test simulations (Aether's), and the "
+               "models field, aether and no_field at 20,000 steps each: about 40 minutes on 2 idle cores (estimated); "
+               "progress lines with the time left; resumable with --resume");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
   opt.parse(argc, argv);
@@ -107,11 +113,26 @@ int run(int argc, char** argv) {
     if (!opt.given("source-grid")) source_grid = 60;
   }
 
+  if (published) {  // options given explicitly still win
+    if (so.quick) throw std::invalid_argument("--quick and --published contradict each other");
+    if (!opt.given("train")) train_sims = 50000;
+    if (!opt.given("test")) test_sims = 10000;
+    if (!opt.given("steps")) steps = 20000;
+    if (!opt.given("models")) models = "field,aether,no_field";
+    if (!opt.given("checkpoint-every")) checkpoint_every = 1000;
+  }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<ModelKind> kinds = parse_models(models);
   if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10 and the last)");
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
+  if (data_dir.empty() && train_sims + test_sims > 10000) {
+    std::printf(
+        "generating %d + %d simulations in memory (a few minutes; dynagrad-data generate electrostatic "
+        "--published --seed %lld --out DIR, then --data DIR, does it once for every resume)\n",
+        train_sims, test_sims, static_cast<long long>(so.seed));
+    std::fflush(stdout);
+  }
   const ElectrostaticData data =
       load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(so.seed), observed + horizon);
   if (data.train.frames <= window)
@@ -126,6 +147,9 @@ int run(int argc, char** argv) {
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
   nn::ProgressLine progress(so.quiet);
+  // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
+  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0, published ? 60.0 : 1e300);
+  if (published) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
     Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
@@ -142,6 +166,7 @@ int run(int argc, char** argv) {
       std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
                   static_cast<long long>(model.parameter_numel()));
     std::fflush(stdout);
+    clock.start_model(m);
     ModelResult r;
     r.kind = kind;
     r.description = model.describe();
@@ -162,7 +187,8 @@ int run(int argc, char** argv) {
                         .allow_changed_settings = allow_changed,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
-                        .stop_after = interrupt_after},
+                        .stop_after = interrupt_after,
+                        .on_step = [&](std::int64_t step) { clock.step(step); }},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     if (r.training.stopped) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
