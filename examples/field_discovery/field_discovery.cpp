@@ -148,7 +148,7 @@ int run(int argc, char** argv) {
   std::optional<SourceReport> sources;  // of the field model
   nn::ProgressLine progress(so.quiet);
   // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
-  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0, published ? 60.0 : 1e300);
+  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0, published ? 60.0 : 1e300, start);
   if (published) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];

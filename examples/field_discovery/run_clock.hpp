@@ -33,12 +33,14 @@ inline double model_cost(ModelKind kind) {
 class RunClock {
  public:
   using Clock = std::chrono::steady_clock;
-  RunClock(std::vector<ModelKind> kinds, std::int64_t steps, double evaluation_steps, double every_seconds)
+  // run_start: when the run began (the time so far counts the data's preparation too).
+  RunClock(std::vector<ModelKind> kinds, std::int64_t steps, double evaluation_steps, double every_seconds,
+           Clock::time_point run_start)
       : kinds_(std::move(kinds)),
         steps_(steps),
         evaluation_steps_(evaluation_steps),
         every_(every_seconds),
-        run_start_(Clock::now()) {}
+        run_start_(run_start) {}
 
   // Model m (0-based) starts (or resumes) training.
   void start_model(std::size_t m) { model_ = m, first_step_ = -1; }
