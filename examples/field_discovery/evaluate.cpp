@@ -133,8 +133,8 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
 Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t observed, std::int64_t horizon, int substeps,
                                std::int64_t batch) {
   const datasets::Trajectories& test = data.test;
-  auto roll = [&](Tape<float>& tape, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges,
-                  int frames, auto&& on_frame) {
+  auto roll = [&](Tape<float>&, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges, int frames,
+                  auto&& on_frame) {  // the ops record on the tape their inputs were made on
     const physics::PairList pairs = physics::PairList::all_pairs(test.particles, g.num_graphs);
     auto acceleration = [&](const Var<float>& q) {  // unit masses
       const Var<float> F =
@@ -142,7 +142,6 @@ Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t obser
           physics::source_forces(q, charges, data.source_positions, data.source_charges, data.coulomb_k);
       return physics::capped(F, physics::ForceCap::norm(data.force_cap));
     };
-    (void)tape;
     integrate(acceleration, q0, v0, test.dt_frame, substeps, frames, on_frame);
   };
   return forecast_with(roll, test, observed, horizon, batch);
