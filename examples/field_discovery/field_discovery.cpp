@@ -5,6 +5,9 @@
 // the model never sees. The field model (model.hpp) adds a neural field of the absolute position,
 // coupled through each particle's charge, to an equivariant interaction network; the no-field
 // baseline has the interactions only; the absolute baseline is one network of absolute positions.
+// The aether kind (--models aether) is the paper's structure for comparison: the field's value as
+// an input of a local-frame interaction network predicting residual frame updates. --published
+// runs Aether's split sizes with whole-run progress lines (run_clock.hpp); --resume continues it.
 // All three train with the same budget on windows of frames (train.hpp), then forecast 20 frames
 // of the test simulations; the field model's field is compared with the true one (evaluate.hpp).
 //
