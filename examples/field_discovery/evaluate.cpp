@@ -9,6 +9,7 @@
 #include "datasets/error.hpp"
 #include "nn/graph/graph_batch.hpp"
 #include "physics/physics.hpp"
+#include "physics/tape_forces.hpp"
 
 namespace dg::field_discovery {
 
@@ -46,8 +47,12 @@ std::vector<double> future_frames(const std::vector<double>& values, const datas
   return out;
 }
 
-Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
-                  int substeps, std::int64_t batch) {
+namespace {
+
+// The forecasts of roll(tape, g, q0, v0, charges, frames, on_frame) (a rollout of `count` systems).
+template <class Roll>
+Forecast forecast_with(Roll&& roll, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                       std::int64_t batch) {
   const std::int64_t S = test.sims, N = test.particles, d = test.dim, H = horizon;
   Forecast f;
   f.step_error.assign(static_cast<std::size_t>(H), 0.0);
@@ -69,25 +74,25 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
     const Var<float> v0 = tape.constant(frame_rows(test.velocities, test, first, count, observed - 1));
     std::int64_t frames_done = 0;
     try {
-      rollout(tape, model, g, q0, v0, tape.constant(charges), test.dt_frame, substeps, static_cast<int>(H),
-              [&](int k, const Var<float>& q, const Var<float>& v) {
-                const float* p = q.data();
-                for (std::int64_t s = 0; s < count; ++s)
-                  for (std::int64_t i = 0; i < N; ++i) {
-                    const double* truth = test.positions_at(first + s, observed + k) + i * d;
-                    double e2 = 0;
-                    for (std::int64_t c = 0; c < d; ++c) {
-                      const double pred = p[(s * N + i) * d + c];
-                      const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
-                      f.positions[at] = pred;
-                      f.velocities[at] = v.data()[(s * N + i) * d + c];
-                      e2 += (pred - truth[c]) * (pred - truth[c]);
-                    }
-                    f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
-                    squared += e2;
-                  }
-                frames_done = k + 1;
-              });
+      roll(tape, g, q0, v0, tape.constant(charges), static_cast<int>(H),
+           [&](int k, const Var<float>& q, const Var<float>& v) {
+             const float* p = q.data();
+             for (std::int64_t s = 0; s < count; ++s)
+               for (std::int64_t i = 0; i < N; ++i) {
+                 const double* truth = test.positions_at(first + s, observed + k) + i * d;
+                 double e2 = 0;
+                 for (std::int64_t c = 0; c < d; ++c) {
+                   const double pred = p[(s * N + i) * d + c];
+                   const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
+                   f.positions[at] = pred;
+                   f.velocities[at] = v.data()[(s * N + i) * d + c];
+                   e2 += (pred - truth[c]) * (pred - truth[c]);
+                 }
+                 f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
+                 squared += e2;
+               }
+             frames_done = k + 1;
+           });
     } catch (const integrators::NonFiniteStateError& e) {
       if (f.finite) {
         f.finite = false;
@@ -112,6 +117,34 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
   f.paper = nn::forecast_metrics({S, H, N, d}, f.positions, f.velocities, future_frames(test.positions, test, observed, H),
                                  future_frames(test.velocities, test, observed, H));
   return f;
+}
+
+}  // namespace
+
+Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                  int substeps, std::int64_t batch) {
+  auto roll = [&](Tape<float>& tape, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges,
+                  int frames, auto&& on_frame) {
+    rollout(tape, model, g, q0, v0, charges, test.dt_frame, substeps, frames, on_frame);
+  };
+  return forecast_with(roll, test, observed, horizon, batch);
+}
+
+Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t observed, std::int64_t horizon, int substeps,
+                               std::int64_t batch) {
+  const datasets::Trajectories& test = data.test;
+  auto roll = [&](Tape<float>&, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges, int frames,
+                  auto&& on_frame) {  // the ops record on the tape their inputs were made on
+    const physics::PairList pairs = physics::PairList::all_pairs(test.particles, g.num_graphs);
+    auto acceleration = [&](const Var<float>& q) {  // unit masses
+      const Var<float> F =
+          physics::coulomb_forces(q, charges, pairs, data.coulomb_k) +
+          physics::source_forces(q, charges, data.source_positions, data.source_charges, data.coulomb_k);
+      return physics::capped(F, physics::ForceCap::norm(data.force_cap));
+    };
+    integrate(acceleration, q0, v0, test.dt_frame, substeps, frames, on_frame);
+  };
+  return forecast_with(roll, test, observed, horizon, batch);
 }
 
 FieldGrid make_field_grid(const ElectrostaticData& data, index_t G, double exclusion) {

@@ -11,10 +11,11 @@
 // The paper's measures (nn/forecast_metrics.hpp) per step, on the unnormalised test data: the
 // whole-state, position and velocity MSE, the mean L2 position and velocity errors (position_l2
 // is step_error, computed again), and the median and 90th percentile over simulations of the
-// whole-state squared error. The forecast velocity of frame k is the rollout's after its last
-// substep (drift, then kick); it is compared with the stored velocity of the same frame, exactly
-// as the training loss compares them (train.cpp), and the rollout starts from the stored
-// velocity of frame `observed - 1`: like with like.
+// whole-state squared error. The rollout starts from the stored state of frame `observed - 1` and
+// runs the data's kick-drift order (rollout.hpp), so its state after frame k's last substep is the
+// one the data store for that frame (position after the drift, velocity before the kick at it);
+// it is compared with the stored frame, exactly as the training loss compares them (train.cpp):
+// like with like (a test reproduces the data from the true forces).
 //
 // Field recovery (the paper only plots the field): on a G x G grid over the box spanned by the
 // 1st to 99th percentiles (per coordinate) of the training positions, leaving out points within
@@ -58,6 +59,12 @@ std::vector<double> future_frames(const std::vector<double>& values, const datas
 // `batch` simulations per rollout; substeps as in training.
 Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
                   int substeps, std::int64_t batch = 250);
+// The same forecast of data.test with the TRUE accelerations (the other particles' Coulomb forces
+// and the sources', norm capped, unit masses) through the same rollout: what integration with
+// `substeps` per frame costs on its own, with nothing learned (results.json: `true_physics`).
+// With substeps = 100 (the data's dt) it reproduces the data to float rounding.
+Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t observed, std::int64_t horizon, int substeps,
+                               std::int64_t batch = 250);
 
 struct FieldGrid {
   std::vector<double> xs, ys;    // (G), (G) grid coordinates

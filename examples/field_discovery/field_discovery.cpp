@@ -5,6 +5,9 @@
 // the model never sees. The field model (model.hpp) adds a neural field of the absolute position,
 // coupled through each particle's charge, to an equivariant interaction network; the no-field
 // baseline has the interactions only; the absolute baseline is one network of absolute positions.
+// The aether kind (--models aether) is the paper's structure for comparison: the field's value as
+// an input of a local-frame interaction network predicting residual frame updates. --published
+// runs Aether's split sizes with whole-run progress lines (run_clock.hpp); --resume continues it.
 // All three train with the same budget on windows of frames (train.hpp), then forecast 20 frames
 // of the test simulations; the field model's field is compared with the true one (evaluate.hpp).
 //
@@ -27,6 +30,7 @@
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
+#include "examples/field_discovery/run_clock.hpp"
 #include "examples/field_discovery/sources.hpp"
 
 using namespace dg;
@@ -39,9 +43,10 @@ std::vector<ModelKind> parse_models(const std::string& list) {
   std::stringstream in(list);
   for (std::string name; std::getline(in, name, ',');) {
     bool found = false;
-    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute})
+    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether})
       if (name == model_name(k)) kinds.push_back(k), found = true;
-    if (!found) throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute)");
+    if (!found)
+      throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute, aether)");
   }
   if (kinds.empty()) throw std::invalid_argument("--models: no model given");
   return kinds;
@@ -69,7 +74,8 @@ int run(int argc, char** argv) {
   std::string& data_dir = opt.add("data", "", "data-set folder written by dynagrad-data (empty: generate in memory)");
   int& train_sims = opt.add("train", int{4000}, "training simulations to generate", 1, 1000000);
   int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
-  std::string& models = opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute");
+  std::string& models =
+      opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute, aether");
   int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
   int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
@@ -86,10 +92,17 @@ int run(int argc, char** argv) {
   int& grid_points = opt.add("grid", 60, "field grid points per axis", 4, 2000);
   int& source_grid = opt.add("source-grid", 80, "grid points per axis of the source recovery (sources.hpp)", 8, 1000);
   double& exclusion = opt.add("exclusion", 0.3, "grid points this close to a source are not evaluated", 0.0, 100.0);
+  int& forecast_substeps =
+      opt.add("forecast-substeps", 0, "integrator steps per frame of the forecasts (0: --substeps)", 0, 10000);
   int& observed = opt.add("observed", int{29}, "observed frames before the forecast", 1, 100000);
   int& horizon = opt.add("horizon", int{20}, "frames forecast", 1, 100000);
   int& checkpoint_every = opt.add("checkpoint-every", int{500}, "steps between checkpoints", 0, 100000000);
   int& interrupt_after = opt.add("interrupt-after", -1, "stop after this many steps, as an interruption would (-1: never)", -1);
+  bool& published =
+      opt.flag("published",
+               "the published split sizes, 50,000 training and 10,000 test simulations (Aether's), and the "
+               "models field, aether and no_field at 20,000 steps each: about 40 minutes on 2 idle cores (estimated); "
+               "progress lines with the time left; resumable with --resume");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
   opt.parse(argc, argv);
@@ -103,11 +116,26 @@ int run(int argc, char** argv) {
     if (!opt.given("source-grid")) source_grid = 60;
   }
 
+  if (published) {  // options given explicitly still win
+    if (so.quick) throw std::invalid_argument("--quick and --published contradict each other");
+    if (!opt.given("train")) train_sims = 50000;
+    if (!opt.given("test")) test_sims = 10000;
+    if (!opt.given("steps")) steps = 20000;
+    if (!opt.given("models")) models = "field,aether,no_field";
+    if (!opt.given("checkpoint-every")) checkpoint_every = 1000;
+  }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<ModelKind> kinds = parse_models(models);
   if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10 and the last)");
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
+  if (data_dir.empty() && train_sims + test_sims > 10000) {
+    std::printf(
+        "generating %d + %d simulations in memory (a few minutes; dynagrad-data generate electrostatic "
+        "--published --seed %lld --out DIR, then --data DIR, does it once for every resume)\n",
+        train_sims, test_sims, static_cast<long long>(so.seed));
+    std::fflush(stdout);
+  }
   const ElectrostaticData data =
       load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(so.seed), observed + horizon);
   if (data.train.frames <= window)
@@ -122,6 +150,9 @@ int run(int argc, char** argv) {
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
   nn::ProgressLine progress(so.quiet);
+  // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
+  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0, published ? 60.0 : 1e300, start);
+  if (published) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
     Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
@@ -138,6 +169,7 @@ int run(int argc, char** argv) {
       std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
                   static_cast<long long>(model.parameter_numel()));
     std::fflush(stdout);
+    clock.start_model(m);
     ModelResult r;
     r.kind = kind;
     r.description = model.describe();
@@ -158,13 +190,14 @@ int run(int argc, char** argv) {
                         .allow_changed_settings = allow_changed,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
-                        .stop_after = interrupt_after},
+                        .stop_after = interrupt_after,
+                        .on_step = [&](std::int64_t step) { clock.step(step); }},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     if (r.training.stopped) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
       return examples::kExitInterrupted;
     }
-    r.forecast = forecast(model, data.test, observed, horizon, substeps);
+    r.forecast = forecast(model, data.test, observed, horizon, forecast_substeps > 0 ? forecast_substeps : substeps);
     if (kind == ModelKind::Field) {
       r.has_field = true;
       r.field = learned_field(model, grid);
@@ -181,10 +214,14 @@ int run(int argc, char** argv) {
     checks.insert(checks.end(), more.begin(), more.end());
   }
   print_table(results, {1, 10, static_cast<int>(horizon)});
+  const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;
+  const Forecast truth = forecast_true_physics(data, observed, horizon, eval_substeps);
+  print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
   print_divergences(results);
   if (sources) print_sources(*sources);
   write_files(out, results, data, grid, observed);
   io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
+  json.set("true_physics", true_physics_json(truth, eval_substeps));
   if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);
   io::write_json(out + "results.json", json);
   std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",

@@ -14,6 +14,7 @@ const char* model_name(ModelKind kind) {
     case ModelKind::Field: return "field";
     case ModelKind::NoField: return "no_field";
     case ModelKind::Absolute: return "absolute";
+    case ModelKind::Aether: return "aether";
   }
   return "?";
 }
@@ -30,11 +31,21 @@ DynamicsModel::DynamicsModel(const ModelOptions& o, Philox& rng) : options_(o) {
     this->register_module("absolute", *absolute);
     return;
   }
-  // Node feature q_i; the coordinate update is the output (no feature update).
-  interaction = std::make_unique<nn::EGNNLayer<float>>(
-      1, rng, nn::EGNNLayerOptions{.edge_features = 3, .hidden = o.hidden, .update_features = false});
-  this->register_module("interaction", *interaction);
-  if (o.kind == ModelKind::Field) {
+  if (o.kind == ModelKind::Aether) {
+    if (o.dim != 2) throw std::invalid_argument("DynamicsModel: the aether model's local frames are 2D");
+    // Node features [|v_i|, R_i^T E(x_i), q_i] (4), edge features (8, model.hpp), output (r_x, r_v) (4).
+    local = std::make_unique<nn::MessagePassing<float>>(
+        4, rng,
+        nn::MessagePassingOptions{
+            .edge_features = 8, .hidden = o.absolute_hidden, .out_features = 4, .residual = false});
+    this->register_module("local", *local);
+  } else {
+    // Node feature q_i; the coordinate update is the output (no feature update).
+    interaction = std::make_unique<nn::EGNNLayer<float>>(
+        1, rng, nn::EGNNLayerOptions{.edge_features = 3, .hidden = o.hidden, .update_features = false});
+    this->register_module("interaction", *interaction);
+  }
+  if (o.kind == ModelKind::Field || o.kind == ModelKind::Aether) {
     external = std::make_unique<nn::NeuralField<float>>(
         nn::NeuralFieldOptions{.in_dim = o.dim,
                                .out_dim = o.dim,
@@ -53,7 +64,13 @@ DynamicsModel::DynamicsModel(const ModelOptions& o, Philox& rng) : options_(o) {
 std::string DynamicsModel::describe() const {
   const ModelOptions& o = options_;
   char text[256];
-  if (o.kind == ModelKind::Absolute)
+  if (o.kind == ModelKind::Aether)
+    std::snprintf(text, sizeof text,
+                  "DynamicsModel(aether: message passing in local frames, hidden=%lld, on [|v|, R^T E(x), q]; E = "
+                  "Fourier(%lld, sigma=%g) -> MLP(%lld x %lld); residual frame updates)",
+                  static_cast<long long>(o.absolute_hidden), static_cast<long long>(o.fourier_features),
+                  o.fourier_sigma, static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width));
+  else if (o.kind == ModelKind::Absolute)
     std::snprintf(text, sizeof text, "DynamicsModel(absolute: message passing on [x, q], hidden=%lld, cap=%g)",
                   static_cast<long long>(o.absolute_hidden), o.accel_cap);
   else if (o.kind == ModelKind::NoField)
@@ -91,6 +108,44 @@ Var<float> DynamicsModel::acceleration(Tape<float>& tape, const nn::GraphBatch& 
     if (external) a = a + charges * external->forward(tape, q);
   }
   return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
+}
+
+namespace {
+
+// 2D rotations by the per-row unit vectors (c, s) (R, 1) each: R^T w and R w for w (R, 2).
+Var<float> to_local(const Var<float>& c, const Var<float>& s, const Var<float>& w) {
+  const Var<float> x = slice(w, 1, 0, 1), y = slice(w, 1, 1, 1);
+  return concat({c * x + s * y, c * y - s * x}, 1);
+}
+Var<float> to_global(const Var<float>& c, const Var<float>& s, const Var<float>& w) {
+  const Var<float> x = slice(w, 1, 0, 1), y = slice(w, 1, 1, 1);
+  return concat({c * x - s * y, s * x + c * y}, 1);
+}
+
+}  // namespace
+
+void DynamicsModel::frame_update(Tape<float>& tape, const nn::GraphBatch& g, Var<float>& q, Var<float>& v,
+                                 Var<float> charges, double frame_dt) {
+  if (!local) throw std::logic_error("DynamicsModel::frame_update: only the aether model updates whole frames");
+  const double delta = options_.delta;
+  // Local frames: u_i = v_i / sqrt(|v_i|^2 + 1e-6) = (c_i, s_i).
+  const Var<float> speed2 = row_dot(v, v);  // (M, 1)
+  const Var<float> u = v * pow(speed2 + 1e-6, -0.5);
+  const Var<float> c = slice(u, 1, 0, 1), s = slice(u, 1, 1, 1);                               // (M, 1) each
+  const Var<float> E = external->forward(tape, q);                                             // (M, 2)
+  const Var<float> nodes = concat({pow(speed2 + 1e-12, 0.5), to_local(c, s, E), charges}, 1);  // (M, 4)
+  // Edges (receiver i, sender j), in the receiver's frame.
+  const Var<float> ce = gather_rows(c, g.receivers), se = gather_rows(s, g.receivers);  // (E, 1)
+  const Var<float> diff = nn::edge_difference(g, q);                                    // (E, 2) x_i - x_j
+  const Var<float> r2 = row_dot(diff, diff), r = row_norm(diff);                        // (E, 1)
+  const Var<float> edges =
+      concat({to_local(ce, se, -1.0 * diff), to_local(ce, se, gather_rows(v, g.senders)),
+              edge_charge_products(g, charges), r, pow(r + delta, -1.0), pow(r2 + delta * delta, -1.0)},
+             1);                                                 // (E, 8)
+  const Var<float> out = local->forward(tape, g, nodes, edges);  // (M, 4) local (r_x, r_v)
+  const Var<float> rx = to_global(c, s, slice(out, 1, 0, 2)), rv = to_global(c, s, slice(out, 1, 2, 2));
+  q = q + frame_dt * (v + rx);
+  v = v + rv;
 }
 
 Var<float> DynamicsModel::field(Tape<float>& tape, Var<float> points) {

@@ -4,6 +4,7 @@
 //   Field     a_i = cap( u_i + q_i E(x_i) )     the model: interactions plus a learned field
 //   NoField   a_i = cap( u_i )                  baseline 1: interactions only
 //   Absolute  a_i = cap( MP(x, q)_i )           baseline 2: one network that sees absolute positions
+//   Aether    (dx_i, dv_i) per frame             the paper's structure (below)
 //
 // u_i is the coordinate update of an EGNN layer (nn/graph/egnn_layer.hpp),
 //   u_i = (1 / (n - 1)) sum_j (x_i - x_j) phi_x(m_ij),  m_ij = phi_e(q_i, q_j, |x_ij|^2, a_ij),
@@ -11,14 +12,28 @@
 // depends on relative positions only, so it is E(n)-equivariant and blind to any fixed field.
 // E(x) is a neural field of the ABSOLUTE position (Fourier features + MLP, nn/field): with unit
 // masses, q_i E(x_i) is a force, so E is read in physical units (force per unit charge) with no
-// refitting. The field's output layer starts at zero (no field until the data ask for one). cap() rescales an acceleration longer than `accel_cap` to that norm, as the data
-// set's simulator does with forces (physics::capped). MP is a message-passing layer on node
-// features [x_i, q_i] and edge features [x_i - x_j, a_ij]: it can represent the field, but has to
-// learn interactions and field together, with no symmetry to help.
+// refitting. The field's output layer starts at zero (no field until the data ask for one). cap() rescales an
+// acceleration longer than `accel_cap` to that norm, as the data set's simulator does with forces (physics::capped). MP
+// is a message-passing layer on node features [x_i, q_i] and edge features [x_i - x_j, a_ij]: it can represent the
+// field, but has to learn interactions and field together, with no symmetry to help.
 //
-// Rollouts: `substeps` semi-implicit Euler steps (drift-kick: x += h v; v += h a(x), the order
-// in which the data set's simulator saves frames) per frame, on the tape, so that a loss on the
-// frames trains the model through the integrator (integrators/deterministic.hpp).
+// Aether (Kofinas et al.'s structure, ../shared/reference/aether.md, 2D only): the neural field's
+// value E(x_i) at each particle is an input feature of an interaction network that works in local
+// frames: particle i's frame is centred on x_i and turned so that its velocity points along the
+// first axis (u_i = v_i / sqrt(|v_i|^2 + 1e-6), as LoCS does). Node features [|v_i|, R_i^T E(x_i),
+// q_i]; edge features, in the receiver's frame, [R_i^T (x_j - x_i), R_i^T v_j, q_i q_j, |x_ij|,
+// 1 / (|x_ij| + delta), 1 / (|x_ij|^2 + delta^2)]; a message-passing network (nn/graph) maps them
+// to local residuals (r_x, r_v), turned back by R_i, and one frame is
+//   x' = x + dt_frame (v + R r_x),   v' = v + R r_v
+// (the residual of the position on top of the constant-velocity step). The network sees no
+// absolute position except through E, so interactions are equivariant and the field brings in
+// the absolute position, as in the paper; E here is not in physical units (it is only a feature).
+// Differences from the paper: one message-passing layer of our own, no LoCS velocity-encoder, a
+// smaller field (the same as the Field model's), trained on our windows and loss.
+//
+// Rollouts: `substeps` semi-implicit Euler steps (kick-drift: v += h a(x); x += h v, the data
+// set's simulator's order, rollout.hpp) per frame, on the tape, so that a loss on the frames
+// trains the model through the integrator.
 #pragma once
 
 #include <memory>
@@ -30,8 +45,8 @@
 
 namespace dg::field_discovery {
 
-enum class ModelKind { Field, NoField, Absolute };
-const char* model_name(ModelKind kind);  // "field", "no_field", "absolute"
+enum class ModelKind { Field, NoField, Absolute, Aether };
+const char* model_name(ModelKind kind);  // "field", "no_field", "absolute", "aether"
 
 struct ModelOptions {
   ModelKind kind = ModelKind::Field;
@@ -54,15 +69,19 @@ class DynamicsModel : public nn::Module<float> {
   // charge_products (E, 1) q_i q_j per edge (see edge_charge_products) -> (M, d) accelerations.
   Var<float> acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
                           Var<float> charge_products);
-  // The learned field E(x) at points (P, d) -> (P, d); Field models only.
+  // Aether only: one frame of length frame_dt, (q, v) (M, d) -> the next frame's, in place.
+  void frame_update(Tape<float>& tape, const nn::GraphBatch& g, Var<float>& q, Var<float>& v, Var<float> charges,
+                    double frame_dt);
+  // The learned field E(x) at points (P, d) -> (P, d); Field and Aether models.
   Var<float> field(Tape<float>& tape, Var<float> points);
 
   const ModelOptions& options() const { return options_; }
   std::string describe() const override;
 
   std::unique_ptr<nn::EGNNLayer<float>> interaction;   // Field, NoField
-  std::unique_ptr<nn::NeuralField<float>> external;    // Field
+  std::unique_ptr<nn::NeuralField<float>> external;    // Field, Aether
   std::unique_ptr<nn::MessagePassing<float>> absolute; // Absolute
+  std::unique_ptr<nn::MessagePassing<float>> local;    // Aether: the interaction network in local frames
 
  private:
   // (E, 3) a_ij from the edge differences (E, d).
@@ -73,8 +92,9 @@ class DynamicsModel : public nn::Module<float> {
 // (E, 1) q_i q_j for every edge of g; charges (M, 1).
 Var<float> edge_charge_products(const nn::GraphBatch& g, Var<float> charges);
 
-// Rolls (q0, v0) forward `frames` frames of `substeps` steps of length frame_dt / substeps and
-// calls on_frame(k, q, v) with the positions and velocities (M, d) after frame k = 0 .. frames - 1.
+// Rolls (q0, v0) forward `frames` frames of `substeps` steps of length frame_dt / substeps (Aether:
+// one update per frame) and calls on_frame(k, q, v) with the positions and velocities (M, d) after
+// frame k = 0 .. frames - 1 (rollout.hpp: the data's kick-drift order).
 template <class OnFrame>
 void rollout(Tape<float>& tape, DynamicsModel& model, const nn::GraphBatch& g, Var<float> q0, Var<float> v0,
              Var<float> charges, double frame_dt, int substeps, int frames, OnFrame&& on_frame);

@@ -181,6 +181,23 @@ void print_table(const std::vector<ModelResult>& results, const std::vector<int>
   print_paper_table(results, steps_shown);
 }
 
+void print_true_physics(const Forecast& truth, const std::vector<int>& steps_shown, int substeps) {
+  std::printf("%-10s", "(truth)");
+  for (int k : steps_shown) {
+    const auto K = static_cast<std::size_t>(k - 1);
+    const nn::ForecastMetrics& m = truth.paper;
+    std::printf("  %9.4f [%8.4f, %8.4f]", m.state_mse[K], m.state_mse_median[K], m.state_mse_p90[K]);
+  }
+  std::printf("   the true forces through our rollout, %d substeps per frame\n", substeps);
+}
+
+io::Json true_physics_json(const Forecast& truth, int substeps) {
+  return io::Json::object({{"substeps", static_cast<std::int64_t>(substeps)},
+                           {"forecast_finite", truth.finite},
+                           {"step_errors", examples::json_numbers(truth.step_error)},
+                           {"paper_metrics", paper_json(truth.paper)}});
+}
+
 io::Json results_json(const std::vector<ModelResult>& results, const std::vector<Check>& checks,
                       const std::vector<std::pair<std::string, std::string>>& settings, const ElectrostaticData& data,
                       const FieldGrid& grid, double seconds) {

@@ -92,6 +92,7 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
               });
       return loss / static_cast<double>(o.window);
     });
+    if (o.on_step) o.on_step(trainer.step());
   }
   const nn::TrainSummary summary = trainer.finish();
   record.seconds = summary.seconds;

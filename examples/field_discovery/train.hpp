@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,7 @@ struct TrainOptions {
   std::string curve_path;              // CSV: step, loss, lr, seconds
   std::int64_t stop_after = -1;        // >= 0: stop after this many steps of this run, as an
                                        // interruption would (checkpoint saved); for tests
+  std::function<void(std::int64_t)> on_step;  // called with the count of steps done after each step
 };
 
 struct TrainRecord {
