@@ -65,29 +65,37 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
     Tensor<float> charges(Shape{count * N, 1});
     for (std::int64_t k = 0; k < count * N; ++k)
       charges[k] = static_cast<float>(test.charges[static_cast<std::size_t>(first * N + k)]);
-    const Var<float> q0 = tape.constant(frame_rows(test.positions, test, first, count, observed - 1));
-    const Var<float> v0 = tape.constant(frame_rows(test.velocities, test, first, count, observed - 1));
+    Tensor<float> q = frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
+    Tensor<float> v = frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
     std::int64_t frames_done = 0;
     try {
-      rollout(tape, model, g, q0, v0, tape.constant(charges), test.dt_frame, substeps, static_cast<int>(H),
-              [&](int k, const Var<float>& q, const Var<float>& v) {
-                const float* p = q.data();
-                for (std::int64_t s = 0; s < count; ++s)
-                  for (std::int64_t i = 0; i < N; ++i) {
-                    const double* truth = test.positions_at(first + s, observed + k) + i * d;
-                    double e2 = 0;
-                    for (std::int64_t c = 0; c < d; ++c) {
-                      const double pred = p[(s * N + i) * d + c];
-                      const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
-                      f.positions[at] = pred;
-                      f.velocities[at] = v.data()[(s * N + i) * d + c];
-                      e2 += (pred - truth[c]) * (pred - truth[c]);
-                    }
-                    f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
-                    squared += e2;
-                  }
-                frames_done = k + 1;
-              });
+      for (std::int64_t k = 0; k < H; ++k) {
+        // One integrator step per tape: the state leaves the tape after each step (the same
+        // floats go back in), so memory stays that of one step, not of H * substeps.
+        for (int sub = 0; sub < substeps; ++sub) {
+          tape.reset();
+          rollout(tape, model, g, tape.constant(q), tape.constant(v), tape.constant(charges), test.dt_frame / substeps,
+                  1, 1, [&](int, const Var<float>& qn, const Var<float>& vn) {
+                    std::copy(qn.data(), qn.data() + q.numel(), q.data());
+                    std::copy(vn.data(), vn.data() + v.numel(), v.data());
+                  });
+        }
+        for (std::int64_t s = 0; s < count; ++s)
+          for (std::int64_t i = 0; i < N; ++i) {
+            const double* truth = test.positions_at(first + s, observed + k) + i * d;
+            double e2 = 0;
+            for (std::int64_t c = 0; c < d; ++c) {
+              const double pred = q[(s * N + i) * d + c];
+              const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
+              f.positions[at] = pred;
+              f.velocities[at] = v[(s * N + i) * d + c];
+              e2 += (pred - truth[c]) * (pred - truth[c]);
+            }
+            f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
+            squared += e2;
+          }
+        frames_done = k + 1;
+      }
     } catch (const integrators::NonFiniteStateError& e) {
       if (f.finite) {
         f.finite = false;
