@@ -3,6 +3,9 @@
 # `pkg-config --cflags --libs dynagrad`, as a user of the static library would; then compiles
 # every installed header on its own (a header that includes one that was not installed, or that
 # misses an include of its own, fails here), and checks that the flags name -fopenmp only once.
+# Then the C interface (dynagrad.h): a C99 program linked with `pkg-config --libs dynagrad`; and
+# the CMake package: a user project outside the tree, find_package(dynagrad), one C++ program on
+# dynagrad::dynagrad and one C program on dynagrad::dynagrad_c.
 # Usage: check_install.sh [BUILD_DIR]
 #   without BUILD_DIR: configures and builds the library alone (no tests, examples or benchmarks)
 #                      in a temporary directory and installs it into a temporary prefix;
@@ -65,3 +68,43 @@ if [ -s "$tmp/headers.log" ]; then
   exit 1
 fi
 echo "each of the ${#headers[@]} installed headers compiles on its own: OK"
+
+# The C interface: dynagrad.h is C99 on its own; a C program links with `pkg-config --libs`.
+# It loads a missing checkpoint: the C++ exception must be caught inside and come back as a code.
+gcc -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c "$include_root/dynagrad.h"
+cat > "$tmp/user.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include "dynagrad.h"
+int main(void) {
+  dg_model* model = NULL;
+  dg_status status = dg_model_load("no-such-checkpoint.npz", 0.0, &model);
+  printf("%s %s: %s\n", dg_version(), dg_status_name(status), dg_last_error());
+  return status == DG_ERROR_FILE && model == NULL && strstr(dg_last_error(), "no-such-checkpoint.npz") ? 0 : 1;
+}
+C
+# shellcheck disable=SC2046
+gcc -std=c99 -I"$include_root" "$tmp/user.c" $(pkg-config --libs dynagrad) -o "$tmp/user_c"
+"$tmp/user_c" >/dev/null
+echo "C program + pkg-config --libs dynagrad: OK"
+
+# The CMake package, from a user project outside the tree.
+config=$(find "$root" -name dynagradConfig.cmake | head -n 1)
+[ -n "$config" ] || { echo "check_install.sh: no dynagradConfig.cmake was installed under $root" >&2; exit 1; }
+mkdir "$tmp/cmake_user"
+cp "$tmp/user.cpp" "$tmp/user.c" "$tmp/cmake_user/"
+cat > "$tmp/cmake_user/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(dynagrad_user C CXX)
+find_package(dynagrad 0.1 REQUIRED)
+add_executable(user user.cpp)
+target_link_libraries(user PRIVATE dynagrad::dynagrad)
+add_executable(user_c user.c)
+set_property(TARGET user_c PROPERTY C_STANDARD 99)
+target_link_libraries(user_c PRIVATE dynagrad::dynagrad_c)
+CMAKE
+cmake -S "$tmp/cmake_user" -B "$tmp/cmake_build" -Ddynagrad_DIR="$(dirname "$config")" >/dev/null
+cmake --build "$tmp/cmake_build" >/dev/null
+"$tmp/cmake_build/user"
+"$tmp/cmake_build/user_c" >/dev/null
+echo "CMake package (find_package(dynagrad), dynagrad::dynagrad and dynagrad::dynagrad_c): OK"

@@ -66,33 +66,39 @@ Forecast forecast_with(Roll&& roll, const datasets::Trajectories& test, std::int
   for (std::int64_t first = 0; first < S; first += batch) {
     const std::int64_t count = std::min(batch, S - first);
     const nn::GraphBatch g = nn::fully_connected(count, N);
-    tape.reset();
     Tensor<float> charges(Shape{count * N, 1});
     for (std::int64_t k = 0; k < count * N; ++k)
       charges[k] = static_cast<float>(test.charges[static_cast<std::size_t>(first * N + k)]);
-    const Var<float> q0 = tape.constant(frame_rows(test.positions, test, first, count, observed - 1));
-    const Var<float> v0 = tape.constant(frame_rows(test.velocities, test, first, count, observed - 1));
+    Tensor<float> q = frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
+    Tensor<float> v = frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
     std::int64_t frames_done = 0;
     try {
-      roll(tape, g, q0, v0, tape.constant(charges), static_cast<int>(H),
-           [&](int k, const Var<float>& q, const Var<float>& v) {
-             const float* p = q.data();
-             for (std::int64_t s = 0; s < count; ++s)
-               for (std::int64_t i = 0; i < N; ++i) {
-                 const double* truth = test.positions_at(first + s, observed + k) + i * d;
-                 double e2 = 0;
-                 for (std::int64_t c = 0; c < d; ++c) {
-                   const double pred = p[(s * N + i) * d + c];
-                   const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
-                   f.positions[at] = pred;
-                   f.velocities[at] = v.data()[(s * N + i) * d + c];
-                   e2 += (pred - truth[c]) * (pred - truth[c]);
-                 }
-                 f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
-                 squared += e2;
-               }
-             frames_done = k + 1;
-           });
+      for (std::int64_t k = 0; k < H; ++k) {
+        // One frame per tape: the state leaves the tape after each frame (the same floats go
+        // back in, so the bits are those of one long rollout), and memory stays that of one
+        // frame's substeps, not of all H frames (1.8 GB for the default run's batches of 250).
+        tape.reset();
+        roll(tape, g, tape.constant(q), tape.constant(v), tape.constant(charges), 1,
+             [&](int, const Var<float>& qn, const Var<float>& vn) {
+               std::copy(qn.data(), qn.data() + q.numel(), q.data());
+               std::copy(vn.data(), vn.data() + v.numel(), v.data());
+             });
+        for (std::int64_t s = 0; s < count; ++s)
+          for (std::int64_t i = 0; i < N; ++i) {
+            const double* truth = test.positions_at(first + s, observed + k) + i * d;
+            double e2 = 0;
+            for (std::int64_t c = 0; c < d; ++c) {
+              const double pred = q[(s * N + i) * d + c];
+              const auto at = static_cast<std::size_t>((((first + s) * H + k) * N + i) * d + c);
+              f.positions[at] = pred;
+              f.velocities[at] = v[(s * N + i) * d + c];
+              e2 += (pred - truth[c]) * (pred - truth[c]);
+            }
+            f.step_error[static_cast<std::size_t>(k)] += std::sqrt(e2);
+            squared += e2;
+          }
+        frames_done = k + 1;
+      }
     } catch (const integrators::NonFiniteStateError& e) {
       if (f.finite) {
         f.finite = false;
