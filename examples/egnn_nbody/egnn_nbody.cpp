@@ -29,6 +29,7 @@
 #include <stdexcept>
 
 #include "autodiff/parallel.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
@@ -57,6 +58,10 @@ int run(int argc, char** argv) {
   std::string& schedule = opt.add("schedule", "cosine", "learning-rate schedule: cosine (to lr/100) or constant");
   int& hidden = opt.add("hidden", 64, "features of both networks", 1, 4096);
   int& layers = opt.add("layers", 4, "layers of both networks", 1, 64);
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each batch into this many shards, one tape each, on the threads and MPI ranks "
+                                 "(0: one tape; docs/distributed.md)",
+                                 std::int64_t{0});
   bool& published = opt.flag("published", "the published budget: 10,000 epochs at constant lr, no clipping (about 2.5 h on 2 cores)");
   opt.parse(argc, argv);
   if (so.quick) {  // smaller defaults; options given explicitly still win
@@ -94,8 +99,9 @@ int run(int argc, char** argv) {
   const auto [linear_t, linear_mse] = linear_baseline(data.train, data.test, input_frame, target_frame);
   const LinearResult linear{.t = linear_t, .mse = linear_mse,
                             .frame_gap = data.train.dt_frame > 0 ? data.train.dt_frame * double(target_frame - input_frame) : 0};
-  TrainSettings ts{"", epochs, batch, eval_every, lr, weight_decay, clip, schedule == "cosine", seed + 7};
-  nn::ProgressLine progress(so.quiet);
+  TrainSettings ts{"", epochs, batch, eval_every, lr, weight_decay, clip, schedule == "cosine", seed + 7, shards};
+  const bool writer = distributed::world().rank() == 0;  // under MPI, rank 0 alone writes
+  nn::ProgressLine progress(so.quiet || !writer);
   Philox rng_e(seed, 1), rng_g(seed, 2);
   EGNNModel egnn(hidden, layers, rng_e);
   GNNModel gnn(hidden, layers, rng_g);
@@ -112,6 +118,7 @@ int run(int argc, char** argv) {
   const RunShape shape{input_frame, target_frame, epochs, batch, train_loader.batch_count(), schedule, lr};
   print_table(nets, linear, shape);
   const std::vector<examples::Check> checks = make_checks(nets, linear);
+  if (!writer) return examples::print_checks(checks, so.check);
   write_files(out, nets, linear, shape, test_loader, data.test.particles);
   io::Json res = examples::results_header(opt, so.seed, seconds);
   add_results(res, data, nets, linear, checks);

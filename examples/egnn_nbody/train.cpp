@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "datasets/window_shards.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/egnn_nbody/evaluate.hpp"
 #include "nn/adam.hpp"
@@ -28,7 +30,10 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
        .schedule = s.cosine ? nn::cosine_schedule(s.lr, total, s.lr * 1e-2) : nn::constant_schedule(s.lr),
        .progress = &progress,
        .phase = phase,
-       .phases = phases});
+       .phases = phases,
+       .shards = s.shards,
+       .communicator = &distributed::world()});
+  datasets::WindowShards<float> shards(s.shards);
   std::vector<Tensor<float>> best(params.size());
   Tape<float> eval_tape;
   TrainResult r;
@@ -37,8 +42,11 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
     double sum = 0, max_norm = 0;
     for (std::int64_t k = 0; k < train_loader.batch_count(); ++k) {
       const Batch& b = train_loader.batch(k);
-      const nn::StepStats step = trainer.train_step(
-          [&](Tape<float>& tape) { return nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0])); });
+      const nn::StepStats step = trainer.train_step([&](Tape<float>& tape, std::int64_t shard) {
+        if (s.shards == 0) return nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0]));
+        const Batch& part = shards.cut(b, shard);  // its windows; its share of the batch's mean
+        return nn::mse_loss(m.predict(tape, part), tape.constant(part.target_positions[0])) * shards.share(b, shard);
+      });
       max_norm = std::max(max_norm, step.grad_norm);
       sum += step.loss;
     }

@@ -20,6 +20,7 @@ struct TrainSettings {
   double lr, weight_decay, clip;  // clip: global gradient-norm bound, 0 = none
   bool cosine;
   std::uint64_t seed;
+  std::int64_t shards = 0;  // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
 };
 
 struct TrainResult {

@@ -23,6 +23,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "datasets/error.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
@@ -59,6 +60,9 @@ nn::Settings training_settings(const examples::Options& opt) {
   for (const auto& [name, value] : opt.values())
     for (const char* n : names)
       if (name == n) out.emplace_back(name, value);
+  // Shards change the bits of a step; a checkpoint made without them records none.
+  for (const auto& [name, value] : opt.values())
+    if (name == "shards" && value != "0") out.emplace_back(name, value);
   return out;
 }
 
@@ -72,6 +76,10 @@ int run(int argc, char** argv) {
   std::string& models = opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute");
   int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each batch into this many shards, one tape each, on the threads and MPI ranks "
+                                 "(0: one tape; docs/distributed.md)",
+                                 std::int64_t{0});
   int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
   int& substeps = opt.add("substeps", 10, "integrator steps per frame (0.1 time units)", 1, 1000);
   double& lr = opt.add("lr", 3e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
@@ -121,7 +129,7 @@ int run(int argc, char** argv) {
   const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
-  nn::ProgressLine progress(so.quiet);
+  nn::ProgressLine progress(so.quiet || distributed::world().rank() != 0);  // under MPI, rank 0 reports
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
     Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
@@ -158,7 +166,8 @@ int run(int argc, char** argv) {
                         .allow_changed_settings = allow_changed,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
-                        .stop_after = interrupt_after},
+                        .stop_after = interrupt_after,
+                        .shards = shards},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     if (r.training.stopped) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
@@ -183,6 +192,7 @@ int run(int argc, char** argv) {
   print_table(results, {1, 10, static_cast<int>(horizon)});
   print_divergences(results);
   if (sources) print_sources(*sources);
+  if (distributed::world().rank() != 0) return examples::print_checks(checks, so.check);  // rank 0 writes
   write_files(out, results, data, grid, observed);
   io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
   if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);

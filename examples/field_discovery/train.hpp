@@ -50,6 +50,7 @@ struct TrainOptions {
   std::string curve_path;              // CSV: step, loss, lr, seconds
   std::int64_t stop_after = -1;        // >= 0: stop after this many steps of this run, as an
                                        // interruption would (checkpoint saved); for tests
+  std::int64_t shards = 0;             // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
 };
 
 struct TrainRecord {
