@@ -58,8 +58,11 @@ void MpiCommunicator::allgather(const void* mine, std::span<const std::size_t> b
     displs_[std::size_t(r)] = as_count(at);
     at += bytes[std::size_t(r)];
   }
-  check(MPI_Allgatherv(mine, counts_[std::size_t(rank_)], MPI_BYTE, all, counts_.data(), displs_.data(), MPI_BYTE,
-                       MPI_COMM_WORLD),
+  // MPI forbids a send buffer inside the receive buffer: a rank whose bytes are already in place
+  // (ShardedGradient's rows) says so with MPI_IN_PLACE.
+  const bool in_place = static_cast<const char*>(all) + displs_[std::size_t(rank_)] == mine;
+  check(MPI_Allgatherv(in_place ? MPI_IN_PLACE : mine, counts_[std::size_t(rank_)], MPI_BYTE, all, counts_.data(),
+                       displs_.data(), MPI_BYTE, MPI_COMM_WORLD),
         "MPI_Allgatherv");
 }
 
