@@ -88,9 +88,10 @@ Var<T> Tape<T>::param(Parameter<T>& p) {
     throw_shape_error("param", "gradient and value shapes differ", p.grad.shape(), p.value.shape());
   Var<T> y = make_node(Op::Param, p.value.shape(), {}, p.value.data());
   Node<T>& n = node(y.id);
-  if (grad_enabled_) {
+  T* grad = !grad_enabled_ ? nullptr : param_grads_ ? param_grads_->grad_of(p) : p.grad.data();
+  if (grad) {
     n.flags = kRequiresGrad | kLeafGrad;
-    n.grad = p.grad.data();
+    n.grad = grad;
   }
   finish(y);
   return y;

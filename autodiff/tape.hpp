@@ -49,6 +49,16 @@ struct Parameter {
   void zero_grad() { grad.fill(T(0)); }
 };
 
+// Where a tape sends the gradients of the parameters it records. By default each goes into the
+// parameter's own grad; a data-parallel shard (distributed/) gives every parameter a buffer of
+// its own, so that shards on several threads never write to the same memory. grad_of returns
+// that buffer (p.shape() elements), or nullptr: the parameter is then a constant on this tape.
+template <class T>
+struct ParamGradTarget {
+  virtual ~ParamGradTarget() = default;
+  virtual T* grad_of(const Parameter<T>& p) = 0;
+};
+
 // A handle to one node of a tape: 16 bytes, copied freely. Valid until the tape is reset.
 template <class T>
 struct Var {
@@ -140,6 +150,8 @@ class Tape {
   void set_grad_enabled(bool on) { grad_enabled_ = on; }
   bool check_finite() const { return check_finite_; }
   void set_check_finite(bool on) { check_finite_ = on; }
+  // nullptr (the default): param(p) accumulates into p.grad; else into target->grad_of(p).
+  void set_param_grads(ParamGradTarget<T>* target) { param_grads_ = target; }
 
   // ---- printing (one line per node: id, op, inputs, shape, attributes) ---------------
   void print(std::ostream& os) const;
@@ -177,6 +189,7 @@ class Tape {
   std::vector<std::int32_t> graph_grad_;  // node id -> id of its gradient node (grad())
   bool grad_enabled_ = true;
   bool check_finite_;
+  ParamGradTarget<T>* param_grads_ = nullptr;
 };
 
 // Records nothing inside its scope: ops compute values but keep no inputs (their results are

@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "autodiff/parallel.hpp"
+#include "benchmarks/normal_tensor.hpp"
 #include "benchmarks/timing.hpp"
 #include "nn/adam.hpp"
 #include "nn/field/neural_field.hpp"
@@ -21,12 +22,7 @@ using namespace dg::nn;
 
 namespace {
 
-Tensor<float> normal_tensor(const Shape& s, std::uint64_t seed, double scale) {
-  Philox rng(seed);
-  Tensor<float> t(s);
-  for (index_t i = 0; i < t.numel(); ++i) t[i] = static_cast<float>(scale * rng.normal());
-  return t;
-}
+using bench::normal_tensor;
 
 // FLOPs (2 per multiply-add) of a Linear(in -> out) on `rows` rows, forward plus backward: the
 // weight gradient always, the input gradient when `input_grad`. Biases, activations, gathers,

@@ -60,7 +60,8 @@ std::vector<std::string> setting_differences(const Settings& saved, const Settin
 
 }  // namespace
 
-std::vector<double> truncate_metrics(const std::string& path, const std::vector<std::string>& columns, std::int64_t step) {
+std::vector<double> truncate_metrics(const std::string& path, const std::vector<std::string>& columns,
+                                     std::int64_t step, bool write) {
   const auto step_column = std::find(columns.begin(), columns.end(), "step");
   if (step_column == columns.end())
     throw std::invalid_argument(path + ": the metrics columns (" + joined(columns) + ") have no 'step' to resume by");
@@ -94,7 +95,7 @@ std::vector<double> truncate_metrics(const std::string& path, const std::vector<
     kept += line + "\n";
     rows.insert(rows.end(), values.begin(), values.end());
   }
-  io::write_file_atomic(path, kept);
+  if (write) io::write_file_atomic(path, kept);
   return rows;
 }
 
@@ -132,8 +133,9 @@ void TrainerRecord::start(std::int64_t first_step, bool resumed, const Checkpoin
   resumed_ = resumed;
   if (!o_.metrics_path.empty()) {
     const bool keep = first_step > 0;
-    if (keep) rows_ = truncate_metrics(o_.metrics_path, o_.metrics_columns, first_step);
-    log_ = std::make_unique<io::MetricsLogger>(o_.metrics_path, o_.metrics_columns, io::LogFormat::Auto, keep);
+    if (keep) rows_ = truncate_metrics(o_.metrics_path, o_.metrics_columns, first_step, writes());
+    if (writes())
+      log_ = std::make_unique<io::MetricsLogger>(o_.metrics_path, o_.metrics_columns, io::LogFormat::Auto, keep);
   }
   start_ = std::chrono::steady_clock::now();
 }
@@ -156,13 +158,13 @@ bool TrainerRecord::after_step(double loss, double lr) {
   if (step_ > o_.steps - o_.final_loss_steps) loss_sum_ += loss, ++loss_count_;
   if (o_.log_every > 0 && (step_ % o_.log_every == 0 || step_ == o_.steps))
     log_row(std::initializer_list<double>{double(step_), loss, lr, seconds()});
-  if (o_.progress) o_.progress->update(o_.phase, o_.phases, step_, o_.steps, loss);
+  if (o_.progress && writes()) o_.progress->update(o_.phase, o_.phases, step_, o_.steps, loss);
   return o_.checkpoint_every > 0 && step_ % o_.checkpoint_every == 0;
 }
 
 void TrainerRecord::log_row(std::span<const double> values) {
-  if (!log_) return;
-  log_->log(values);
+  if (o_.metrics_path.empty()) return;
+  if (log_) log_->log(values);
   rows_.insert(rows_.end(), values.begin(), values.end());
 }
 
@@ -173,7 +175,7 @@ CheckpointInfo TrainerRecord::checkpoint_info() const {
 }
 
 void TrainerRecord::finish_progress() const {
-  if (o_.progress) o_.progress->finish();
+  if (o_.progress && writes()) o_.progress->finish();
 }
 
 TrainSummary TrainerRecord::summary() const {

@@ -25,9 +25,18 @@
 // not resume starts the metrics file afresh, unless it starts at first_step > 0 (fit() continuing
 // an epoch count), which keeps the rows up to first_step in the same way.
 //
+// Data parallelism (distributed/, docs/distributed.md): with `shards` = S >= 1 and a callback
+// loss_fn(Tape<T>&, std::int64_t shard) that returns shard `shard`'s part of the batch loss (the
+// parts add up to the loss: e.g. a shard's mean times its share of the rows), each shard runs on
+// its own tape on whichever thread, or MPI rank of `communicator`, owns it, and the gradients are
+// summed in shard order: the bits depend on S, not on the number of threads or ranks. Every rank
+// then takes the same optimiser step; parameters are broadcast from rank 0 at the start (after a
+// resume, which every rank makes from the same checkpoint file), and only rank 0 writes the
+// metrics file, the progress line and checkpoints. shards = 0 keeps the single tape (a callback
+// of two arguments is then called with shard 0), whose ops use the row parallelism of large inputs.
+//
 // Nothing here allocates in the steady state except the text of a metrics row and a checkpoint
-// save. Later, data parallelism can live inside train_step: the batch cut into shards, loss_fn
-// called once per shard on its own tape, the gradients summed in shard order.
+// save.
 #pragma once
 
 #include <chrono>
@@ -40,8 +49,10 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "distributed/sharded_gradient.hpp"
 #include "io/csv.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/clip.hpp"
@@ -79,6 +90,9 @@ struct StepTrainerOptions {
   std::string override_hint = "allow_changed_settings";  // named in the refusal (e.g. an option)
   std::int64_t stop_after = -1;         // >= 0: stop after this many steps of this process, as an
                                         // interruption would (finish() saves the checkpoint)
+  std::int64_t shards = 0;              // >= 1: the batch cut into this many shards (see the top)
+  distributed::Communicator* communicator = nullptr;  // the ranks sharing the shards; nullptr: this
+                                                      // process alone
 };
 
 struct StepStats {
@@ -100,6 +114,8 @@ struct TrainSummary {
 class TrainerRecord {
  public:
   explicit TrainerRecord(const StepTrainerOptions& options);
+  // Whether this process writes the metrics file and the progress line (rank 0 of the ranks).
+  bool writes() const { return o_.communicator == nullptr || o_.communicator->rank() == 0; }
   // Throws CheckpointError when the checkpoint is beyond `steps` or its settings differ.
   void check_resume(const CheckpointInfo& saved) const;
   // After a checkpoint load (its saved values restore the final-loss sum) or at the start.
@@ -146,6 +162,19 @@ class StepTrainer {
     } else {
       record_.start(o.first_step, false, nullptr);
     }
+    if (o.shards < 0) throw std::invalid_argument(o.name + ": shards " + std::to_string(o.shards) + " must be >= 0");
+    distributed::Communicator& comm = o.communicator ? *o.communicator : local_;
+    if (comm.size() > 1)  // the same start everywhere, whatever each rank initialised
+      for (const NamedParameter<T>& p : optimizer_.parameters())
+        comm.broadcast(p.param->value.data(), std::size_t(p.param->value.numel()) * sizeof(T), 0);
+    if (o.shards > 0) {
+      std::vector<Parameter<T>*> params;
+      for (const NamedParameter<T>& p : optimizer_.parameters()) params.push_back(p.param);
+      sharded_ = std::make_unique<distributed::ShardedGradient<T>>(std::move(params), o.shards, comm);
+    } else if (comm.size() > 1) {
+      throw std::invalid_argument(o.name + ": " + std::to_string(comm.size()) +
+                                  " ranks need shards >= 1 (each rank computes its own shards)");
+    }
   }
 
   // False once step() reaches `steps`, or stop_after steps of this process have run.
@@ -153,15 +182,20 @@ class StepTrainer {
   std::int64_t step() const { return record_.step(); }
   Tape<T>& tape() { return tape_; }
 
-  // One optimiser step on the loss that loss_fn(Tape<T>&) -> Var<T> (one element) builds.
+  // One optimiser step on the loss that loss_fn(Tape<T>&) -> Var<T> (one element) builds, or with
+  // shards, on the sum of the parts that loss_fn(Tape<T>&, std::int64_t shard) builds.
   template <class LossFn>
   StepStats train_step(LossFn&& loss_fn) {
-    tape_.reset();
-    const Var<T> loss = loss_fn(tape_);
-    optimizer_.zero_grad();
-    tape_.backward(loss);
     StepStats stats;
-    stats.loss = static_cast<double>(loss.item());
+    if constexpr (std::is_invocable_v<LossFn&, Tape<T>&, std::int64_t>) {
+      stats.loss =
+          sharded_ ? sharded_->run(loss_fn) : one_tape([&](Tape<T>& t) { return loss_fn(t, std::int64_t{0}); });
+    } else {
+      if (sharded_)
+        throw std::invalid_argument(record_.options().name +
+                                    ": shards need a loss callback taking (Tape&, shard index)");
+      stats.loss = one_tape(loss_fn);
+    }
     if (!std::isfinite(stats.loss))
       throw NonFiniteLoss(record_.options().name + ": the loss is " + std::to_string(stats.loss) + " at step " +
                           std::to_string(record_.step()) + " (nothing was updated)");
@@ -189,8 +223,18 @@ class StepTrainer {
   }
 
  private:
+  // The loss and gradient of the whole batch on one tape.
+  template <class LossFn>
+  double one_tape(LossFn&& loss_fn) {
+    tape_.reset();
+    const Var<T> loss = loss_fn(tape_);
+    optimizer_.zero_grad();
+    tape_.backward(loss);
+    return static_cast<double>(loss.item());
+  }
+
   void save() {
-    if (!record_.options().checkpoint_path.empty())
+    if (!record_.options().checkpoint_path.empty() && record_.writes())
       save_checkpoint(record_.options().checkpoint_path, model_, optimizer_, record_.checkpoint_info());
   }
 
@@ -198,11 +242,14 @@ class StepTrainer {
   Optimizer<T>& optimizer_;
   TrainerRecord record_;
   Tape<T> tape_;
+  distributed::LocalCommunicator local_;
+  std::unique_ptr<distributed::ShardedGradient<T>> sharded_;  // with shards >= 1
 };
 
 // Cuts the metrics file at `path` back to its header and the rows whose "step" column is at most
 // `step` (atomically), and returns those rows' values; a missing file gives none. IoError for a
-// file whose header differs from `columns`.
-std::vector<double> truncate_metrics(const std::string& path, const std::vector<std::string>& columns, std::int64_t step);
+// file whose header differs from `columns`. With write = false the file is only read.
+std::vector<double> truncate_metrics(const std::string& path, const std::vector<std::string>& columns,
+                                     std::int64_t step, bool write = true);
 
 }  // namespace dg::nn

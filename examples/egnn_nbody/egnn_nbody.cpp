@@ -33,6 +33,7 @@
 #include <stdexcept>
 
 #include "autodiff/parallel.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
@@ -61,6 +62,10 @@ int run(int argc, char** argv) {
   std::string& schedule = opt.add("schedule", "cosine", "learning-rate schedule: cosine (to lr/100) or constant");
   int& hidden = opt.add("hidden", 64, "features of both networks", 1, 4096);
   int& layers = opt.add("layers", 4, "layers of both networks", 1, 64);
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each batch into this many shards, one tape each, on the threads and MPI ranks "
+                                 "(0: one tape; docs/distributed.md)",
+                                 std::int64_t{0});
   bool& published = opt.flag("published", "the published budget: 10,000 epochs at constant lr, no clipping (hours)");
   std::int64_t& checkpoint_every =
       opt.add("checkpoint-every", std::int64_t{25}, "epochs between checkpoints (0: only at the end)", std::int64_t{0});
@@ -110,6 +115,12 @@ int run(int argc, char** argv) {
   const auto [linear_t, linear_mse] = linear_baseline(data.train, data.test, input_frame, target_frame);
   const LinearResult linear{.t = linear_t, .mse = linear_mse,
                             .frame_gap = data.train.dt_frame > 0 ? data.train.dt_frame * double(target_frame - input_frame) : 0};
+  // The settings a checkpoint must have been made with to be resumed (--shards only when used, so
+  // that checkpoints made before it existed still resume).
+  std::vector<std::string> resume_settings = {"data",  "train", "val",          "test", "input-frame", "target-frame",
+                                              "epochs", "batch", "eval-every",   "lr",   "weight-decay", "clip",
+                                              "schedule", "hidden", "layers", "seed"};
+  if (shards > 0) resume_settings.push_back("shards");
   TrainSettings ts{
       .name = "",
       .epochs = epochs,
@@ -122,12 +133,13 @@ int run(int argc, char** argv) {
       .seed = seed + 7,
       .checkpoint_every = checkpoint_every,
       .resume = resume,
-      .settings = opt.values_of({"data", "train", "val", "test", "input-frame", "target-frame", "epochs", "batch",
-                                 "eval-every", "lr", "weight-decay", "clip", "schedule", "hidden", "layers", "seed"}),
+      .settings = opt.values_of(resume_settings),
       .allow_changed_settings = allow_changed,
       .stop_after = interrupt_after,
-      .log_every = log_every};
-  nn::ProgressLine progress(so.quiet);
+      .log_every = log_every,
+      .shards = shards};
+  const bool writer = distributed::world().rank() == 0;  // under MPI, rank 0 alone writes
+  nn::ProgressLine progress(so.quiet || !writer);
   Philox rng_e(seed, 1), rng_g(seed, 2);
   EGNNModel egnn(hidden, layers, rng_e);
   GNNModel gnn(hidden, layers, rng_g);
@@ -152,6 +164,7 @@ int run(int argc, char** argv) {
   const RunShape shape{input_frame, target_frame, epochs, batch, train_loader.batch_count(), schedule, lr};
   print_table(nets, linear, shape);
   const std::vector<examples::Check> checks = make_checks(nets, linear);
+  if (!writer) return examples::print_checks(checks, so.check);
   write_files(out, nets, linear, shape, test_loader, data.test.particles);
   io::Json res = examples::results_header(opt, so.seed, seconds);
   add_results(res, data, nets, linear, checks);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "datasets/window_shards.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/egnn_nbody/evaluate.hpp"
 #include "nn/adam.hpp"
@@ -90,7 +92,10 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
        .settings = s.settings,
        .allow_changed_settings = s.allow_changed_settings,
        .override_hint = "pass --allow-changed-settings",
-       .stop_after = s.stop_after >= 0 ? s.stop_after * per_epoch : -1});
+       .stop_after = s.stop_after >= 0 ? s.stop_after * per_epoch : -1,
+       .shards = s.shards,
+       .communicator = &distributed::world()});
+  datasets::WindowShards<float> shards(s.shards);
   if (trainer.step() % per_epoch != 0)
     throw nn::CheckpointError(s.checkpoint_path + ": saved at step " + std::to_string(trainer.step()) +
                               ", not at the end of an epoch of " + std::to_string(per_epoch) + " steps");
@@ -103,7 +108,7 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
   if (first_epoch > 0) rebuild(r, trainer.rows(), first_epoch, s.curve_path);
   const double earlier_seconds = r.seconds_all;
   auto save = [&] {
-    if (s.checkpoint_path.empty()) return;
+    if (s.checkpoint_path.empty() || distributed::world().rank() != 0) return;  // under MPI, rank 0 writes
     nn::save_checkpoint(s.checkpoint_path, state, opt,
                         {.description = m.describe(),
                          .step = trainer.step(),
@@ -118,8 +123,11 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
     double sum = 0, max_norm = 0;
     for (std::int64_t k = 0; k < per_epoch; ++k) {
       const Batch& b = train_loader.batch(k);
-      const nn::StepStats step = trainer.train_step(
-          [&](Tape<float>& tape) { return nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0])); });
+      const nn::StepStats step = trainer.train_step([&](Tape<float>& tape, std::int64_t shard) {
+        if (s.shards == 0) return nn::mse_loss(m.predict(tape, b), tape.constant(b.target_positions[0]));
+        const Batch& part = shards.cut(b, shard);  // its windows; its share of the batch's mean
+        return nn::mse_loss(m.predict(tape, part), tape.constant(part.target_positions[0])) * shards.share(b, shard);
+      });
       max_norm = std::max(max_norm, step.grad_norm);
       sum += step.loss;
     }
@@ -139,7 +147,7 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
     r.seconds_all = earlier_seconds + trainer.seconds();
     trainer.log_row({double(trainer.step()), double(epoch + 1), r.train_loss.back(), max_norm, val, r.seconds_all});
     if (s.checkpoint_every > 0 && (epoch + 1) % s.checkpoint_every == 0) save();
-    if (s.log_every > 0 && ((epoch + 1) % s.log_every == 0 || epoch + 1 == s.epochs)) {
+    if (s.log_every > 0 && distributed::world().rank() == 0 && ((epoch + 1) % s.log_every == 0 || epoch + 1 == s.epochs)) {
       const double per = trainer.seconds() / double(epoch + 1 - first_epoch);
       char left[32];
       nn::ProgressLine::format_duration(per * double(s.epochs - epoch - 1), left, sizeof left);

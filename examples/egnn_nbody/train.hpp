@@ -39,6 +39,7 @@ struct TrainSettings {
   std::int64_t stop_after = -1;         // >= 0: stop after this many epochs of this process (as an
                                         // interruption would; the checkpoint is saved)
   std::int64_t log_every = 0;           // > 0: a line on stdout every that many epochs (long runs)
+  std::int64_t shards = 0;              // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
 };
 
 struct TrainResult {

@@ -26,6 +26,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "datasets/error.hpp"
+#include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
@@ -64,6 +65,9 @@ nn::Settings training_settings(const examples::Options& opt) {
   for (const auto& [name, value] : opt.values())
     for (const char* n : names)
       if (name == n) out.emplace_back(name, value);
+  // Shards change the bits of a step; a checkpoint made without them records none.
+  for (const auto& [name, value] : opt.values())
+    if (name == "shards" && value != "0") out.emplace_back(name, value);
   return out;
 }
 
@@ -78,6 +82,10 @@ int run(int argc, char** argv) {
       opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute, aether");
   int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each batch into this many shards, one tape each, on the threads and MPI ranks "
+                                 "(0: one tape; docs/distributed.md)",
+                                 std::int64_t{0});
   int& window = opt.add("window", int{2}, "frames rolled out per training window", 1, 40);
   int& substeps = opt.add("substeps", 10, "integrator steps per frame (0.1 time units)", 1, 1000);
   double& lr = opt.add("lr", 3e-3, "Adam learning rate (warm-up 100 steps, cosine decay)", 0.0, 1.0);
@@ -149,10 +157,11 @@ int run(int argc, char** argv) {
   const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
-  nn::ProgressLine progress(so.quiet);
+  nn::ProgressLine progress(so.quiet || distributed::world().rank() != 0);  // under MPI, rank 0 reports
   // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
-  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0, published ? 60.0 : 1e300, start);
-  if (published) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
+  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0,
+                 published && distributed::world().rank() == 0 ? 60.0 : 1e300, start);
+  if (published && distributed::world().rank() == 0) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
     Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
@@ -191,7 +200,8 @@ int run(int argc, char** argv) {
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
                         .stop_after = interrupt_after,
-                        .on_step = [&](std::int64_t step) { clock.step(step); }},
+                        .on_step = [&](std::int64_t step) { clock.step(step); },
+                        .shards = shards},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     if (r.training.stopped) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
@@ -219,6 +229,7 @@ int run(int argc, char** argv) {
   print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
   print_divergences(results);
   if (sources) print_sources(*sources);
+  if (distributed::world().rank() != 0) return examples::print_checks(checks, so.check);  // rank 0 writes
   write_files(out, results, data, grid, observed);
   io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
   json.set("true_physics", true_physics_json(truth, eval_substeps));

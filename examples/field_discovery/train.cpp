@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "datasets/window_shards.hpp"
 #include "datasets/windows.hpp"
+#include "distributed/world.hpp"
 #include "nn/adam.hpp"
 #include "nn/schedule.hpp"
 
@@ -60,12 +62,15 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
                                   .settings = o.settings,
                                   .allow_changed_settings = o.allow_changed_settings,
                                   .override_hint = "pass --allow-changed-settings",
-                                  .stop_after = o.stop_after});
+                                  .stop_after = o.stop_after,
+                                  .shards = o.shards,
+                                  .communicator = &distributed::world()});
+  datasets::WindowShards<float> shards(o.shards);
   TrainRecord record;
   record.resumed_from = trainer.step();
 
   Tensor<float> charges;  // (B*N, 1)
-  Tensor<float> weights;  // (B*N, 1) relative_weights
+  std::vector<Tensor<float>> weights(std::size_t(shards.shards()));  // per shard: (B*N, 1) relative_weights
   std::int64_t epoch = -1;
   while (trainer.running()) {
     const std::int64_t step = trainer.step();
@@ -74,23 +79,31 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
     if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
     std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
 
-    trainer.train_step([&](Tape<float>& tape) {
+    // With shards, shard s rolls out its windows (rows [r0, r1) of the batch) and returns its
+    // share of the batch's loss; the relative weights are those of the whole batch.
+    trainer.train_step([&](Tape<float>& tape, std::int64_t s) {
+      const datasets::WindowBatch<float>& part = o.shards > 0 ? shards.cut(batch, s) : batch;
+      const std::pair<index_t, index_t> rows =
+          o.shards > 0 ? shards.rows(batch, s) : std::pair<index_t, index_t>{0, charges.numel()};
+      const index_t r0 = rows.first, r1 = rows.second;
+      Tensor<float>& shard_weights = weights[std::size_t(s)];
       Var<float> loss;
-      rollout(tape, model, batch.graph, tape.constant(batch.input_positions[0]),
-              tape.constant(batch.input_velocities[0]), tape.constant(charges), data.dt_frame, o.substeps,
+      rollout(tape, model, part.graph, tape.constant(part.input_positions[0]), tape.constant(part.input_velocities[0]),
+              tape.constant(Shape{r1 - r0, 1}, charges.data() + r0), data.dt_frame, o.substeps,
               static_cast<int>(o.window), [&](int k, const Var<float>& q, const Var<float>& v) {
                 const auto f = static_cast<std::size_t>(k);
-                Var<float> l = square(q - tape.constant(batch.target_positions[f]));  // (M, d)
+                Var<float> l = square(q - tape.constant(part.target_positions[f]));  // (M, d)
                 if (o.velocity_weight > 0)
-                  l = l + o.velocity_weight * square(v - tape.constant(batch.target_velocities[f]));
+                  l = l + o.velocity_weight * square(v - tape.constant(part.target_velocities[f]));
                 if (o.relative_floor > 0) {
-                  relative_weights(batch, f, data.dt_frame, o.relative_floor, weights);
-                  l = l * tape.constant(weights);
+                  relative_weights(batch, f, data.dt_frame, o.relative_floor, shard_weights);
+                  l = l * tape.constant(Shape{r1 - r0, 1}, shard_weights.data() + r0);
                 }
                 l = mean(l);
                 loss = loss.valid() ? loss + l : l;
               });
-      return loss / static_cast<double>(o.window);
+      loss = loss / static_cast<double>(o.window);
+      return o.shards > 0 ? loss * shards.share(batch, s) : loss;
     });
     if (o.on_step) o.on_step(trainer.step());
   }

@@ -52,6 +52,7 @@ struct TrainOptions {
   std::int64_t stop_after = -1;        // >= 0: stop after this many steps of this run, as an
                                        // interruption would (checkpoint saved); for tests
   std::function<void(std::int64_t)> on_step;  // called with the count of steps done after each step
+  std::int64_t shards = 0;             // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
 };
 
 struct TrainRecord {
