@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds and tests dynagrad for each target instruction set, then checks that the same small
+# training gives the same checkpoint on each to a stated tolerance (docs/portability.md):
+#   x86-64     the baseline (SSE2; no row kernel: Eigen everywhere)
+#   x86-64-v3  AVX2 + FMA (the row kernel's AVX2 path)
+#   x86-64-v4  AVX-512 (its AVX-512 path)
+#   aarch64    cross-compiled with Debian's g++-aarch64-linux-gnu (cross/aarch64-linux-gnu.ini),
+#              tests run under qemu-user (its NEON path)
+# Each in build-portable/<target>, library, tests and benchmarks only (-Dexamples=false: the
+# examples' --quick runs are covered by the native build), one after another (ccache keeps
+# rebuilds cheap). An x86 level this CPU cannot run is built but not tested.
+# Usage: scripts/portable_builds.sh [--fast] [--no-compare] [TARGET...]   (default: all four)
+#   --fast  aarch64: leave out the tests that take over a minute under qemu (list below)
+# Installs what is missing (Debian 12, as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fast=0 compare=1 targets=()
+for a in "$@"; do
+  case "$a" in
+    --fast) fast=1 ;;
+    --no-compare) compare=0 ;;
+    x86-64 | x86-64-v3 | x86-64-v4 | aarch64) targets+=("$a") ;;
+    *) echo "usage: $0 [--fast] [--no-compare] [x86-64|x86-64-v3|x86-64-v4|aarch64]..." >&2; exit 2 ;;
+  esac
+done
+((${#targets[@]})) || targets=(x86-64 x86-64-v3 x86-64-v4 aarch64)
+# Under qemu these take 1-10 minutes each (emulation is 10-40x slower than the host); --fast
+# leaves them to the x86 builds, which run the same code. (Measured: docs/portability.md.)
+slow_under_qemu=(nn/field_fit_fourier nn/field_fit_siren nn/fit integrators/langevin integrators/mean_field
+  autodiff/ops_gradcheck autodiff/second_order datasets/windows_allocation)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"  # as scripts/quickstart.sh test
+start=$(date +%s)
+phase() { echo "=== [$(($(date +%s) - start)) s] $*"; }
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+cpu_runs() {  # can this CPU run code built for target $1?
+  local flags
+  flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
+  case "$1" in
+    x86-64) [ "$(uname -m)" = x86_64 ] ;;
+    x86-64-v3) [[ "$flags" == *" avx2 "* && "$flags" == *" fma "* && "$flags" == *" bmi2 "* ]] ;;
+    x86-64-v4) [[ "$flags" == *" avx512f "* && "$flags" == *" avx512bw "* && "$flags" == *" avx512vl "* ]] ;;
+    aarch64) true ;;  # natively or under qemu-user
+  esac
+}
+
+results=()
+for t in "${targets[@]}"; do
+  dir=build-portable/$t
+  phase "$t: configure and build ($dir)"
+  if [ "$t" = aarch64 ]; then
+    if [ "$(uname -m)" = aarch64 ]; then
+      setup=(-Darch=none)
+      wrap=()
+    else
+      dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; apt-get update -qq; }
+      install_missing g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64 libeigen3-dev doctest-dev python3-numpy
+      setup=(--cross-file cross/aarch64-linux-gnu.ini)
+      if command -v ccache >/dev/null; then  # a second cross file puts ccache in front of the compilers
+        mkdir -p build-portable
+        printf "[binaries]\nc = ['ccache', 'aarch64-linux-gnu-gcc']\ncpp = ['ccache', 'aarch64-linux-gnu-g++']\n" \
+          >build-portable/aarch64-ccache.ini
+        setup+=(--cross-file build-portable/aarch64-ccache.ini)
+      fi
+      wrap=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+    fi
+  else
+    [ "$(uname -m)" = x86_64 ] || { echo "skipped: $t needs an x86-64 host"; continue; }
+    install_missing g++ meson ninja-build pkg-config libeigen3-dev doctest-dev "zlib1g-dev:$(dpkg --print-architecture)" python3-numpy
+    setup=(-Darch="$t")
+    wrap=()
+  fi
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "${setup[@]}" -Dexamples=false -Dbenchmarks=true
+  ninja -C "$dir"
+  if ! cpu_runs "$t"; then
+    echo "not tested: this CPU cannot run $t code"
+    continue
+  fi
+  phase "$t: tests"
+  skip=()
+  if ((fast)) && [ "$t" = aarch64 ] && ((${#wrap[@]})); then
+    tests=()
+    mapfile -t all < <(meson test -C "$dir" --list 2>/dev/null)
+    for n in "${all[@]}"; do
+      [[ " ${slow_under_qemu[*]} " == *" $n "* ]] && skip+=("$n") || tests+=("$n")
+    done
+    echo "left out under qemu (--fast): ${skip[*]}"
+    meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier 4 "${tests[@]}"
+  else
+    meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "$( ((${#wrap[@]})) && echo 8 || echo 1)"
+  fi
+  phase "$t: the small training (tests/portable/train_small)"
+  "${wrap[@]}" "$dir/tests/portable/train_small" "$dir/train_small.npz"
+  results+=("$t")
+done
+
+if ((compare)) && ((${#results[@]} > 1)); then
+  phase "checkpoints of the small training against ${results[0]}'s (tolerance: docs/portability.md)"
+  for t in "${results[@]:1}"; do
+    /usr/bin/python3 scripts/compare_checkpoints.py --rtol 1e-3 \
+      "build-portable/${results[0]}/train_small.npz" "build-portable/$t/train_small.npz"
+  done
+fi
+phase "portable builds passed: ${results[*]}"
