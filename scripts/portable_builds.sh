@@ -93,7 +93,7 @@ for t in "${targets[@]}"; do
   skip=()
   if ((fast)) && [ "$t" = aarch64 ] && ((${#wrap[@]})); then
     tests=()
-    mapfile -t all < <(meson test -C "$dir" --list --no-rebuild 2>/dev/null | sed -n 's|^[^ ]* / ||p')
+    mapfile -t all < <(meson test -C "$dir" --list --no-rebuild 2>/dev/null | grep -v '^ninja:' | sed 's|^.* / ||')
     for n in "${all[@]}"; do
       [[ " ${slow_under_qemu[*]} " == *" $n "* ]] && skip+=("$n") || tests+=("$n")
     done
