@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   };
 
   // (a) tiny-op chain: x <- tanh(x * w + b), 3 ops per link, on 8 elements.
-  {
+  if (bench::selected("tiny_op_chain")) {
     const int links = 3334;  // ~10,000 ops
     Parameter<float> w(randn(Shape{8}, 0.5f)), b(randn(Shape{8}, 0.1f));
     const Tensor<float> x0 = randn(Shape{8}, 1.0f);
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   }
 
   // (b) MLP 3 -> 128 -> 128 -> 3 on 4096 points, MSE loss, forward + backward.
-  {
+  if (bench::selected("mlp") || bench::selected("mlp_primitive_ops")) {
     const index_t N = 4096, H = 128;
     Parameter<float> w1(randn(Shape{3, H}, 0.5f)), b1(randn(Shape{H}, 0.1f));
     Parameter<float> w2(randn(Shape{H, H}, 0.09f)), b2(randn(Shape{H}, 0.1f));
@@ -55,25 +55,30 @@ int main(int argc, char** argv) {
     const double fwd = 2.0 * N * (3 * H + H * H + H * 3);
     const double flops = fwd + fwd + 2.0 * N * (H * H + H * 3);
     // With the fused op (matmul + bias + activation in one node), as nn::Linear uses it.
-    bench::Timing t = bench::time_repeats(30, 3, [&] {
-      tape.reset();
-      Var<float> h = linear(tape.constant(x), tape.param(w1), tape.param(b1), Act::Tanh);
-      h = linear(h, tape.param(w2), tape.param(b2), Act::Tanh);
-      Var<float> out = linear(h, tape.param(w3), tape.param(b3));
-      tape.backward(mean(square(out - tape.constant(y))));
-    });
-    std::printf("mlp threads=%d min=%.3f median=%.3f unit=ms gflop=%.4f gflops_at_min=%.1f\n", threads, 1e3 * t.min_s,
-                1e3 * t.median_s, flops * 1e-9, flops / t.min_s * 1e-9);
+    bench::Timing t{};
+    if (bench::selected("mlp")) {
+      t = bench::time_repeats(30, 3, [&] {
+        tape.reset();
+        Var<float> h = linear(tape.constant(x), tape.param(w1), tape.param(b1), Act::Tanh);
+        h = linear(h, tape.param(w2), tape.param(b2), Act::Tanh);
+        Var<float> out = linear(h, tape.param(w3), tape.param(b3));
+        tape.backward(mean(square(out - tape.constant(y))));
+      });
+      std::printf("mlp threads=%d min=%.3f median=%.3f unit=ms gflop=%.4f gflops_at_min=%.1f\n", threads, 1e3 * t.min_s,
+                  1e3 * t.median_s, flops * 1e-9, flops / t.min_s * 1e-9);
+    }
     // The same network from primitive ops (matmul, add, tanh).
-    t = bench::time_repeats(30, 3, [&] {
-      tape.reset();
-      Var<float> h = tanh(matmul(tape.constant(x), tape.param(w1)) + tape.param(b1));
-      h = tanh(matmul(h, tape.param(w2)) + tape.param(b2));
-      Var<float> out = matmul(h, tape.param(w3)) + tape.param(b3);
-      tape.backward(mean(square(out - tape.constant(y))));
-    });
-    std::printf("mlp_primitive_ops threads=%d min=%.3f median=%.3f unit=ms gflop=%.4f gflops_at_min=%.1f\n", threads,
-                1e3 * t.min_s, 1e3 * t.median_s, flops * 1e-9, flops / t.min_s * 1e-9);
+    if (bench::selected("mlp_primitive_ops")) {
+      t = bench::time_repeats(30, 3, [&] {
+        tape.reset();
+        Var<float> h = tanh(matmul(tape.constant(x), tape.param(w1)) + tape.param(b1));
+        h = tanh(matmul(h, tape.param(w2)) + tape.param(b2));
+        Var<float> out = matmul(h, tape.param(w3)) + tape.param(b3);
+        tape.backward(mean(square(out - tape.constant(y))));
+      });
+      std::printf("mlp_primitive_ops threads=%d min=%.3f median=%.3f unit=ms gflop=%.4f gflops_at_min=%.1f\n", threads,
+                  1e3 * t.min_s, 1e3 * t.median_s, flops * 1e-9, flops / t.min_s * 1e-9);
+    }
   }
   return 0;
 }

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   for (index_t i = 0; i < N; ++i) q[i] = (i % 2) ? 1.0f : -1.0f;
 
   for (bool with_field : {false, true}) {
+    if (!bench::selected(with_field ? "egnn_field_step" : "egnn_step")) continue;
     Philox rng(0);
     EGNN<float> egnn({.in_features = 1, .edge_features = 2, .hidden = 64, .num_layers = 4}, rng);
     NeuralField<float> field({.in_dim = d, .out_dim = d, .encoding = FieldEncoding::Fourier, .fourier_features = 64,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace dg::bench {
@@ -13,9 +14,18 @@ struct Timing {
   double min_s, median_s;
 };
 
-// Calls body() `warmup` times untimed, then `repeats` times timed.
+// For counting instructions (scripts/qemu_insn_count.sh: a count per step is the difference of two
+// runs with different repeats): DG_BENCH_REPEATS=N replaces every benchmark's number of timed
+// repeats, and DG_BENCH_ONLY=NAME runs only the benchmark of that name (selected(NAME)).
+inline bool selected(const char* name) {
+  const char* only = std::getenv("DG_BENCH_ONLY");
+  return !only || !*only || std::strcmp(only, name) == 0;
+}
+
+// Calls body() `warmup` times untimed, then `repeats` times timed (or $DG_BENCH_REPEATS times).
 template <class Body>
 Timing time_repeats(int repeats, int warmup, Body&& body) {
+  if (const char* r = std::getenv("DG_BENCH_REPEATS"); r && std::atoi(r) > 0) repeats = std::atoi(r);
   for (int i = 0; i < warmup; ++i) body();
   std::vector<double> t;
   for (int i = 0; i < repeats; ++i) {

@@ -6,7 +6,7 @@
 //    gradient x^T g over thousands of rows), fixed slices of k, each giving a partial product in
 //    `scratch`, then summed in slice order.
 // Each piece is one Eigen product, or, for float products a b and a^T b with at least 16 columns,
-// the AVX-512 row kernel of gemm_rows.hpp where it is compiled (a b^T too: b^T is first transposed
+// the row kernel of gemm_rows.hpp where it is compiled (AVX-512, AVX2, NEON; a b^T too: b^T is first transposed
 // into scratch; and a^T b with under 16 columns but at least 16 rows, as (b^T a)^T).
 #pragma once
 
@@ -27,7 +27,7 @@ inline constexpr index_t kMatmulMinSlice = 128;     // shortest slice of k worth
 inline constexpr index_t kMatmulMaxTransposed = 1 << 16;  // largest b transposed for gemm_rows
 inline constexpr index_t kMatmulMaxSmallTransposed = 1 << 22;  // largest narrow a^T b done as (b^T a)^T
 
-// True when the product of these shapes runs on the AVX-512 row kernel of gemm_rows.hpp: float,
+// True when the product of these shapes runs on the row kernel of gemm_rows.hpp: float,
 // at least 16 output columns, b not transposed, or transposed into scratch when small.
 template <class T>
 bool matmul_uses_row_kernel(index_t n, index_t k, bool tb, bool has_scratch) {
@@ -57,7 +57,7 @@ template <class T>
 void matmul_piece(T* y_rows, const T* a, const T* b, index_t m, index_t n, index_t k, bool ta, bool tb,
                   bool accumulate, index_t r0, index_t r1, index_t k0, index_t k1) {
   if constexpr (std::is_same_v<T, float>) {
-    if (!tb && gemm_rows_applies(n)) {  // the AVX-512 kernel, where compiled
+    if (!tb && gemm_rows_applies(n)) {  // the row kernel, where compiled
       if (!ta) gemm_rows(y_rows, a + r0 * k + k0, k, 1, b + k0 * n, n, k1 - k0, accumulate, r1 - r0);
       else gemm_rows(y_rows, a + k0 * m + r0, 1, m, b + k0 * n, n, k1 - k0, accumulate, r1 - r0);
       return;

@@ -1,6 +1,7 @@
 // The matmul kernel against a naive double-precision product: every transpose case, with and
 // without accumulation, on shapes that take each path (one block, row blocks, slices of k,
-// the AVX-512 row kernel with full and partial tiles where it is compiled, Eigen elsewhere).
+// the row kernel (AVX-512, AVX2 or NEON) with full and partial tiles where it is compiled, Eigen
+// elsewhere or with DG_ROW_KERNEL=0).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -48,11 +49,12 @@ TEST_CASE("matmul matches a naive double product on every path") {
   struct Case { index_t m, n, k; };
   // n multiple of 16 (the row kernel: 64-column tiles plus 16/32/48 remainders, 6-row tiles plus
   // 1-5 remainders) and not; m large (row blocks) and small with long k (slices of k); n under 16
-  // with m a multiple of 16 (a^T b as (b^T a)^T); n over 16 but not a multiple (masked last columns).
+  // with m a multiple of 16 (a^T b as (b^T a)^T); n over 16 but not a multiple (masked last columns);
+  // 88 and 28: one and three full vectors after the last full column block of AVX2 (16) and NEON (16).
   for (Case s : {Case{7, 16, 5}, Case{13, 48, 33}, Case{601, 64, 64}, Case{500, 80, 128}, Case{64, 64, 2000},
                  Case{11, 112, 700}, Case{9, 32, 20}, Case{2, 64, 600}, Case{300, 3, 64}, Case{2000, 1, 64},
-                 Case{5, 7, 1100}, Case{128, 2, 500}, Case{64, 1, 2000}, Case{16, 15, 33}, Case{500, 131, 128}, Case{23, 17, 40},
-                 Case{70, 20, 300}}) {
+                 Case{5, 7, 1100}, Case{128, 2, 500}, Case{64, 1, 2000}, Case{16, 15, 33}, Case{500, 131, 128},
+                 Case{23, 17, 40}, Case{70, 20, 300}, Case{29, 88, 50}, Case{19, 28, 37}}) {
     for (int t = 0; t < 4; ++t) {
       const bool ta = t & 1, tb = t & 2;
       CAPTURE(s.m);

@@ -10,6 +10,7 @@ import csv
 import json
 import math
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,7 @@ def check_text(out):
 def main():
     writer, mode = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([writer, out], check=True)
+        subprocess.run(shlex.split(os.environ.get("DG_EXE_WRAPPER", "")) + [writer, out], check=True)
         check_numpy(out) if mode == "numpy" else check_text(out)
 
 

@@ -7,6 +7,8 @@ the metadata (version, step, UTF-8 description), the AdamW state, and that the M
 from the arrays (y = tanh(x W + b) per hidden layer, W of shape (in, out)) gives the output the
 tape computed. Run by tests/io/check_with_python.sh, which skips when numpy is missing.
 """
+import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,7 @@ def text(a):
 def main():
     writer = sys.argv[1]
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([writer, out], check=True)
+        subprocess.run(shlex.split(os.environ.get("DG_EXE_WRAPPER", "")) + [writer, out], check=True)
         ck = np.load(out + "/model.npz")
         expected = np.load(out + "/expected.npz")
 
