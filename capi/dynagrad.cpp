@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "autodiff/parallel.hpp"
+#include "autodiff/tape.hpp"
 #include "capi/checkpoint_options.hpp"
 #include "integrators/state.hpp"
 #include "io/error.hpp"
@@ -55,6 +56,8 @@ dg_status guarded(const char* function, Body&& body) noexcept {
   } catch (const std::bad_alloc&) {
     return fail(DG_ERROR_MEMORY, function, "out of memory");
   } catch (const integrators::NonFiniteStateError& e) {
+    return fail(DG_ERROR_NONFINITE, function, e.what());
+  } catch (const NonFiniteError& e) {  // the tape's finite-value debug switch (-Dcheck_finite) saw it first
     return fail(DG_ERROR_NONFINITE, function, e.what());
   } catch (const nn::CheckpointError& e) {
     return fail(DG_ERROR_CHECKPOINT, function, e.what());
