@@ -7,8 +7,8 @@
 #include "datasets/window_shards.hpp"
 #include "datasets/windows.hpp"
 #include "distributed/world.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "nn/adam.hpp"
-#include "nn/schedule.hpp"
 
 namespace dg::field_discovery {
 
@@ -42,29 +42,17 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   datasets::WindowLoader<float> loader(
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  const std::int64_t warm = std::min(o.warmup, o.steps / 10);  // short runs warm up for a tenth
-  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
-  nn::StepTrainer<float> trainer(model, adam,
-                                 {.name = model_name(model.options().kind),
-                                  .steps = o.steps,
-                                  .clip_norm = o.clip,
-                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
-                                  .progress = &progress,
-                                  .phase = model_index,
-                                  .phases = model_count,
-                                  .metrics_path = o.curve_path,
-                                  .log_every = 10,
-                                  .final_loss_steps = 100,
-                                  .checkpoint_path = o.checkpoint_path,
-                                  .checkpoint_every = o.checkpoint_every,
-                                  .description = model.describe(),
-                                  .resume = o.resume,
-                                  .settings = o.settings,
-                                  .allow_changed_settings = o.allow_changed_settings,
-                                  .override_hint = "pass --allow-changed-settings",
-                                  .stop_after = o.stop_after,
-                                  .shards = o.shards,
-                                  .communicator = &distributed::world()});
+  nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(),
+                                                                progress, model_index, model_count, 100);
+  to.checkpoint_every = o.checkpoint_every;
+  to.resume = o.resume;
+  to.settings = o.settings;
+  to.allow_changed_settings = o.allow_changed_settings;
+  to.override_hint = "pass --allow-changed-settings";
+  to.stop_after = o.stop_after;
+  to.shards = o.shards;
+  to.communicator = &distributed::world();
+  nn::StepTrainer<float> trainer(model, adam, std::move(to));
   datasets::WindowShards<float> shards(o.shards);
   TrainRecord record;
   record.resumed_from = trainer.step();
@@ -112,12 +100,7 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   record.final_loss = summary.final_loss;
   record.ms_per_step = summary.ms_per_step;
   record.stopped = summary.stopped;
-  // The curve file's rows (step, loss, lr, seconds): those kept from an earlier run, then this one's.
-  const std::vector<double>& rows = trainer.rows();
-  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    record.curve_step.push_back(rows[r]);
-    record.curve_loss.push_back(rows[r + 1]);
-  }
+  examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
   return record;
 }
 

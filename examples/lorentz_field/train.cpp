@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "datasets/windows.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "nn/adam.hpp"
-#include "nn/schedule.hpp"
 #include "nn/step_trainer.hpp"
 
 namespace dg::lorentz_field {
@@ -15,21 +15,10 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
   datasets::WindowLoader<float> loader(
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  const std::int64_t warm = std::min(o.warmup, o.steps / 10);
-  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
-  nn::StepTrainer<float> trainer(model, adam,
-                                 {.name = model_name(model.options().kind),
-                                  .steps = o.steps,
-                                  .clip_norm = o.clip,
-                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
-                                  .progress = &progress,
-                                  .phase = model_index,
-                                  .phases = model_count,
-                                  .metrics_path = o.curve_path,
-                                  .log_every = 10,
-                                  .final_loss_steps = 50,
-                                  .checkpoint_path = o.checkpoint_path,
-                                  .description = model.describe()});
+  nn::StepTrainer<float> trainer(
+      model, adam,
+      examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                        model_count, 50));
   Tensor<float> charges;  // (B*N, 1)
   std::int64_t epoch = -1;
   while (trainer.running()) {
@@ -55,11 +44,7 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
   }
   const nn::TrainSummary summary = trainer.finish();
   TrainRecord record{.seconds = summary.seconds, .final_loss = summary.final_loss, .ms_per_step = summary.ms_per_step};
-  const std::vector<double>& rows = trainer.rows();
-  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    record.curve_step.push_back(rows[r]);
-    record.curve_loss.push_back(rows[r + 1]);
-  }
+  examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
   return record;
 }
 
