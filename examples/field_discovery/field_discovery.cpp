@@ -28,6 +28,7 @@
 #include "datasets/error.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
@@ -229,15 +230,17 @@ int run(int argc, char** argv) {
   print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
   print_divergences(results);
   if (sources) print_sources(*sources);
-  if (distributed::world().rank() != 0) return examples::print_checks(checks, so.check);  // rank 0 writes
-  write_files(out, results, data, grid, observed);
-  io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
-  json.set("true_physics", true_physics_json(truth, eval_substeps));
-  if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);
-  io::write_json(out + "results.json", json);
-  std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
-              seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, field.svg, trajectories.svg, training.svg, field_discovery.npz", [&] {
+                                write_files(out, results, data, grid, observed);
+                                io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
+                                json.set("true_physics", true_physics_json(truth, eval_substeps));
+                                if (sources) {
+                                  json.set("source_recovery", sources_json(*sources));
+                                  write_sources_svg(out + "sources.svg", *sources);
+                                }
+                                return json;
+                              });
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/gravity_field/report.hpp"
@@ -193,16 +194,16 @@ int run(int argc, char** argv) {
   const double seconds = examples::seconds_since(start);
   const std::vector<Check> checks = make_checks(results, so.quick);
   print_table(results, references);
-  write_files(out, results, references, observed);
-  io::Json json = examples::results_header(opt, so.seed, seconds);
-  json.set("data", data.origin);
-  add_results(json, results, references, checks);
-  io::write_json(out + "results.json", json);
-  std::printf(
-      "\n%.1f s in all; wrote %sresults.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv, "
-      "training.svg, forecast.svg, field.svg\n",
-      seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv, "
+                              "training.svg, forecast.svg, field.svg",
+                              [&] {
+                                write_files(out, results, references, observed);
+                                io::Json json = examples::results_header(opt, so.seed, seconds);
+                                json.set("data", data.origin);
+                                add_results(json, results, references, checks);
+                                return json;
+                              });
 }
 
 }  // namespace
