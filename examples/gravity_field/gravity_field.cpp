@@ -20,11 +20,11 @@
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed, 2 bad input, 3 a check failed.
 #include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/finish_run.hpp"
+#include "examples/common/model_list.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/gravity_field/report.hpp"
@@ -34,32 +34,11 @@ using namespace dg::gravity_field;
 
 namespace {
 
-std::vector<ModelKind> parse_models(const std::string& list) {
-  std::vector<ModelKind> kinds;
-  std::stringstream in(list);
-  for (std::string name; std::getline(in, name, ',');) {
-    bool found = false;
-    for (ModelKind k : {ModelKind::DynamicField, ModelKind::StaticField, ModelKind::NoField})
-      if (name == model_name(k)) kinds.push_back(k), found = true;
-    if (!found)
-      throw std::invalid_argument("--models: unknown model '" + name +
-                                  "' (models: dynamic_field, static_field, no_field)");
-  }
-  if (kinds.empty()) throw std::invalid_argument("--models: no model given");
-  return kinds;
-}
-
 // The settings a checkpoint must have been made with to be resumed (those that change training).
 nn::Settings training_settings(const examples::Options& opt) {
-  static const char* const names[] = {
-      "data",         "train", "steps",           "batch",          "window",   "substeps",
-      "lr",           "clip",  "velocity-weight", "relative-floor", "hidden",   "field-width",
-      "field-layers", "code",  "encoder-width",   "context-stride", "observed", "seed"};
-  nn::Settings out;
-  for (const auto& [name, value] : opt.values())
-    for (const char* n : names)
-      if (name == n) out.emplace_back(name, value);
-  return out;
+  return opt.values_of({"data", "train", "steps", "batch", "window", "substeps", "lr", "clip", "velocity-weight",
+                        "relative-floor", "hidden", "field-width", "field-layers", "code", "encoder-width",
+                        "context-stride", "observed", "seed"});
 }
 
 int run(int argc, char** argv) {
@@ -125,7 +104,8 @@ int run(int argc, char** argv) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<ModelKind> kinds = parse_models(models);
+  const std::vector<ModelKind> kinds =
+      examples::parse_models(models, {ModelKind::DynamicField, ModelKind::StaticField, ModelKind::NoField}, model_name);
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const auto seed = static_cast<std::uint64_t>(so.seed);

@@ -18,7 +18,6 @@
 // diverged training loss), 2 bad input, 3 a check failed (a diverged forecast always; a missed
 // target with --check).
 #include <cstdio>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
