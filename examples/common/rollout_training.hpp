@@ -1,15 +1,15 @@
 // The training set-up the rollout-trained experiments share (field_discovery, gravity_field,
 // lorentz_field), header only: the learning-rate schedule (linear warm-up for min(warmup,
 // steps / 10) steps, then cosine decay from lr to lr_min over the rest), the nn::StepTrainer
-// options all of them set (a curve row every 10th step), and the curve read back from the
-// trainer's rows.
+// options all of them set (a curve row every 10th step), and the record a run leaves.
 //
 //   nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(kind), model.describe(),
 //                                                                 progress, model_index, model_count, 100);
 //   to.resume = o.resume;                                   // what only this experiment sets
 //   nn::StepTrainer<float> trainer(model, adam, std::move(to));
-//   ...
-//   examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
+//   examples::RolloutRecord record{.resumed_from = trainer.step()};
+//   while (trainer.running()) trainer.train_step(...);
+//   examples::finish_training(trainer, record);             // the final checkpoint, seconds, curve
 #pragma once
 
 #include <algorithm>
@@ -52,12 +52,29 @@ nn::StepTrainerOptions rollout_trainer_options(const TrainOptions& o, const std:
           .description = description};
 }
 
-// Appends each row's step and loss from nn::StepTrainer::rows() (rows of step, loss, lr, seconds:
-// those kept from an earlier run, then this one's).
-inline void read_curve(const std::vector<double>& rows, std::vector<double>& steps, std::vector<double>& losses) {
+// What a training run leaves for the report.
+struct RolloutRecord {
+  std::int64_t resumed_from = 0;  // the step the run started at (0, or a checkpoint's)
+  double seconds = 0;             // of this run (not counting an earlier, interrupted one)
+  double final_loss = 0;          // mean of the last final_loss_steps steps' losses (this and earlier runs)
+  double ms_per_step = 0;
+  bool stopped = false;                                  // stop_after ended the run before `steps`
+  std::vector<double> curve_step = {}, curve_loss = {};  // every 10th step and the last, from the curve file
+};
+
+// Ends the run (nn::StepTrainer::finish: the final checkpoint) and fills `record` from its
+// summary and its rows (step, loss, lr, seconds: those kept from an earlier run, then this one's).
+template <class T>
+void finish_training(nn::StepTrainer<T>& trainer, RolloutRecord& record) {
+  const nn::TrainSummary summary = trainer.finish();
+  record.seconds = summary.seconds;
+  record.final_loss = summary.final_loss;
+  record.ms_per_step = summary.ms_per_step;
+  record.stopped = summary.stopped;
+  const std::vector<double>& rows = trainer.rows();
   for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    steps.push_back(rows[r]);
-    losses.push_back(rows[r + 1]);
+    record.curve_step.push_back(rows[r]);
+    record.curve_loss.push_back(rows[r + 1]);
   }
 }
 

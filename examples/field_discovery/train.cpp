@@ -8,6 +8,7 @@
 #include "datasets/windows.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/rollout_training.hpp"
+#include "examples/common/step_batches.hpp"
 #include "nn/adam.hpp"
 
 namespace dg::field_discovery {
@@ -54,18 +55,13 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   to.communicator = &distributed::world();
   nn::StepTrainer<float> trainer(model, adam, std::move(to));
   datasets::WindowShards<float> shards(o.shards);
-  TrainRecord record;
-  record.resumed_from = trainer.step();
+  TrainRecord record{.resumed_from = trainer.step()};
 
-  Tensor<float> charges;  // (B*N, 1)
+  examples::StepBatches batches(loader);
   std::vector<Tensor<float>> weights(std::size_t(shards.shards()));  // per shard: (B*N, 1) relative_weights
-  std::int64_t epoch = -1;
   while (trainer.running()) {
-    const std::int64_t step = trainer.step();
-    if (step / loader.batch_count() != epoch) loader.start_epoch(epoch = step / loader.batch_count());
-    const datasets::WindowBatch<float>& batch = loader.batch(step % loader.batch_count());
-    if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
-    std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
+    const datasets::WindowBatch<float>& batch = batches.at(trainer.step());
+    const Tensor<float>& charges = batches.charges();  // (B*N, 1)
 
     // With shards, shard s rolls out its windows (rows [r0, r1) of the batch) and returns its
     // share of the batch's loss; the relative weights are those of the whole batch.
@@ -95,12 +91,7 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
     });
     if (o.on_step) o.on_step(trainer.step());
   }
-  const nn::TrainSummary summary = trainer.finish();
-  record.seconds = summary.seconds;
-  record.final_loss = summary.final_loss;
-  record.ms_per_step = summary.ms_per_step;
-  record.stopped = summary.stopped;
-  examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
+  examples::finish_training(trainer, record);
   return record;
 }
 

@@ -80,8 +80,7 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
   to.settings = o.settings;
   to.override_hint = "start again without --resume";
   nn::StepTrainer<float> trainer(model, adam, std::move(to));
-  TrainRecord record;
-  record.resumed_from = trainer.step();
+  TrainRecord record{.resumed_from = trainer.step()};
   const std::int64_t N = data.particles;
   const nn::GraphBatch g = nn::fully_connected(o.batch, N);
   Windows w;
@@ -106,11 +105,7 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
       return loss / static_cast<double>(o.window);
     });
   }
-  const nn::TrainSummary summary = trainer.finish();
-  record.seconds = summary.seconds;
-  record.final_loss = summary.final_loss;
-  record.ms_per_step = summary.ms_per_step;
-  examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
+  examples::finish_training(trainer, record);
   return record;
 }
 

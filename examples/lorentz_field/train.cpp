@@ -5,6 +5,7 @@
 
 #include "datasets/windows.hpp"
 #include "examples/common/rollout_training.hpp"
+#include "examples/common/step_batches.hpp"
 #include "nn/adam.hpp"
 #include "nn/step_trainer.hpp"
 
@@ -19,16 +20,11 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
       model, adam,
       examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
                                         model_count, 50));
-  Tensor<float> charges;  // (B*N, 1)
-  std::int64_t epoch = -1;
+  examples::StepBatches batches(loader);
   while (trainer.running()) {
-    const std::int64_t step = trainer.step();
-    if (step / loader.batch_count() != epoch) loader.start_epoch(epoch = step / loader.batch_count());
-    const datasets::WindowBatch<float>& batch = loader.batch(step % loader.batch_count());
-    if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
-    std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
+    const datasets::WindowBatch<float>& batch = batches.at(trainer.step());
     trainer.train_step([&](Tape<float>& tape) {
-      const Var<float> q = tape.constant(charges);
+      const Var<float> q = tape.constant(batches.charges());
       Var<float> loss;
       rollout(tape, model, batch.graph, tape.constant(batch.input_positions[0]),
               tape.constant(batch.input_velocities[0]), q, edge_charge_products(batch.graph, q), data.dt_frame,
@@ -42,9 +38,8 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
       return loss / static_cast<double>(o.window);
     });
   }
-  const nn::TrainSummary summary = trainer.finish();
-  TrainRecord record{.seconds = summary.seconds, .final_loss = summary.final_loss, .ms_per_step = summary.ms_per_step};
-  examples::read_curve(trainer.rows(), record.curve_step, record.curve_loss);
+  TrainRecord record;
+  examples::finish_training(trainer, record);
   return record;
 }
 
