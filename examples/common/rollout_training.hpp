@@ -1,7 +1,8 @@
 // The training set-up the rollout-trained experiments share (field_discovery, gravity_field,
 // lorentz_field), header only: the learning-rate schedule (linear warm-up for min(warmup,
 // steps / 10) steps, then cosine decay from lr to lr_min over the rest), the nn::StepTrainer
-// options all of them set (a curve row every 10th step), and the record a run leaves.
+// options all of them set (a curve row every 10th step), the line announcing each model, and the
+// record a run leaves.
 //
 //   nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(kind), model.describe(),
 //                                                                 progress, model_index, model_count, 100);
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,16 @@ nn::StepTrainerOptions rollout_trainer_options(const TrainOptions& o, const std:
           .final_loss_steps = final_loss_steps,
           .checkpoint_path = o.checkpoint_path,
           .description = description};
+}
+
+// "training <name>: <description>, <n> parameters" on stdout (unless quiet), flushed before the
+// progress line starts.
+inline void announce_training(bool quiet, const std::string& name, const std::string& description,
+                              std::int64_t parameters) {
+  if (!quiet)
+    std::printf("training %s: %s, %lld parameters\n", name.c_str(), description.c_str(),
+                static_cast<long long>(parameters));
+  std::fflush(stdout);
 }
 
 // What a training run leaves for the report.

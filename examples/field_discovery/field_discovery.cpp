@@ -30,6 +30,7 @@
 #include "examples/common/finish_run.hpp"
 #include "examples/common/model_list.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/run_clock.hpp"
@@ -157,10 +158,7 @@ int run(int argc, char** argv) {
                          .accel_cap = data.force_cap},
                         rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     clock.start_model(m);
     ModelResult r;
     r.kind = kind;

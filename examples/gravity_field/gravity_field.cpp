@@ -26,6 +26,7 @@
 #include "examples/common/finish_run.hpp"
 #include "examples/common/model_list.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/gravity_field/report.hpp"
 
@@ -131,10 +132,7 @@ int run(int argc, char** argv) {
                         .encoder_width = encoder_width},
                        rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     ModelResult r;
     r.kind = kind;
     r.description = model.describe();

@@ -23,6 +23,7 @@
 #include "examples/common/checks.hpp"
 #include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/lorentz_field/report.hpp"
 
@@ -90,10 +91,7 @@ int run(int argc, char** argv) {
                         .force_cap = data.force_cap},
                        rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     ModelResult r{.kind = kind, .description = model.describe(), .parameters = model.parameter_numel()};
     r.training = train(model, data.train,
                        {.steps = steps,
