@@ -1,8 +1,8 @@
 // The training set-up the rollout-trained experiments share (field_discovery, gravity_field,
 // lorentz_field), header only: the learning-rate schedule (linear warm-up for min(warmup,
 // steps / 10) steps, then cosine decay from lr to lr_min over the rest), the nn::StepTrainer
-// options all of them set (a curve row every 10th step), the line announcing each model, and the
-// record a run leaves.
+// options all of them set (a curve row every 10th step; resumable_trainer_options adds those of
+// runs resumed from checkpoints), the line announcing each model, and the record a run leaves.
 //
 //   nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(kind), model.describe(),
 //                                                                 progress, model_index, model_count, 100);
@@ -52,6 +52,22 @@ nn::StepTrainerOptions rollout_trainer_options(const TrainOptions& o, const std:
           .final_loss_steps = final_loss_steps,
           .checkpoint_path = o.checkpoint_path,
           .description = description};
+}
+
+// The same for an experiment whose runs resume from checkpoints: `o` also has checkpoint_every,
+// resume and settings (nn::StepTrainer refuses a checkpoint made with other settings, and names
+// override_hint as the way out).
+template <class TrainOptions>
+nn::StepTrainerOptions resumable_trainer_options(const TrainOptions& o, const std::string& name,
+                                                 const std::string& description, nn::ProgressLine& progress, int phase,
+                                                 int phases, std::int64_t final_loss_steps,
+                                                 const std::string& override_hint) {
+  nn::StepTrainerOptions to = rollout_trainer_options(o, name, description, progress, phase, phases, final_loss_steps);
+  to.checkpoint_every = o.checkpoint_every;
+  to.resume = o.resume;
+  to.settings = o.settings;
+  to.override_hint = override_hint;
+  return to;
 }
 
 // "training <name>: <description>, <n> parameters" on stdout (unless quiet), flushed before the

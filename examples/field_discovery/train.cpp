@@ -43,13 +43,10 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   datasets::WindowLoader<float> loader(
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(),
-                                                                progress, model_index, model_count, 100);
-  to.checkpoint_every = o.checkpoint_every;
-  to.resume = o.resume;
-  to.settings = o.settings;
+  nn::StepTrainerOptions to =
+      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                          model_count, 100, "pass --allow-changed-settings");
   to.allow_changed_settings = o.allow_changed_settings;
-  to.override_hint = "pass --allow-changed-settings";
   to.stop_after = o.stop_after;
   to.shards = o.shards;
   to.communicator = &distributed::world();

@@ -73,13 +73,10 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
     throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
                                 std::to_string(data.frames));
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  nn::StepTrainerOptions to = examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(),
-                                                                progress, model_index, model_count, 100);
-  to.checkpoint_every = o.checkpoint_every;
-  to.resume = o.resume;
-  to.settings = o.settings;
-  to.override_hint = "start again without --resume";
-  nn::StepTrainer<float> trainer(model, adam, std::move(to));
+  nn::StepTrainer<float> trainer(
+      model, adam,
+      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                          model_count, 100, "start again without --resume"));
   TrainRecord record{.resumed_from = trainer.step()};
   const std::int64_t N = data.particles;
   const nn::GraphBatch g = nn::fully_connected(o.batch, N);
