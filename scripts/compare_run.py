@@ -6,11 +6,11 @@
 .npz files: every array of the baseline must be byte-identical in the new file (the .npy member
 of the zip, header and data); arrays only in the new file are listed (e.g. checkpoint metadata
 added later). .csv files: identical except a 'seconds' column. results.json: identical except
-keys naming seconds or times ('seconds', 'train_seconds', 'ms_per_step'). Other files: byte-equal.
+keys naming seconds or times ('seconds', 'train_seconds', 'train_seconds_all_runs', 'ms_per_step'). Other files: byte-equal.
 Exit status 0 when everything matches, 1 otherwise. Standard library only (no numpy)."""
 import json, os, sys, zipfile
 
-TIMING = {"seconds", "train_seconds", "ms_per_step"}
+TIMING = {"seconds", "train_seconds", "train_seconds_all_runs", "ms_per_step"}
 
 
 def strip(value):

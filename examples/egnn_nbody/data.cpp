@@ -2,31 +2,18 @@
 #include "examples/egnn_nbody/data.hpp"
 
 #include "datasets/datasets.hpp"
+#include "examples/common/splits.hpp"
 
 namespace dg::egnn_nbody {
 
 NBodyData load_nbody(const std::string& dir, std::int64_t train, std::int64_t val, std::int64_t test, std::uint64_t seed) {
   using namespace datasets;
+  examples::Splits s = examples::load_splits(dir, nbody_generator(), train, val, test, seed);
   NBodyData d;
-  if (!dir.empty()) {
-    read_dataset_params(dir, "nbody");  // refuses a folder of another data set
-    d.train = load_trajectories(split_path(dir, Split::Train));
-    d.val = load_trajectories(split_path(dir, Split::Val));
-    d.test = load_trajectories(split_path(dir, Split::Test));
-    d.origin = dir;
-  } else {
-    const Generator& g = nbody_generator();
-    Params p = default_params(g, false);
-    p.set("train", train);
-    p.set("val", val);
-    p.set("test", test);
-    p.set("seed", static_cast<std::int64_t>(seed));
-    d.train = trajectories_from_arrays(generate_split(g, p, Split::Train), "generated train split");
-    d.val = trajectories_from_arrays(generate_split(g, p, Split::Val), "generated val split");
-    d.test = trajectories_from_arrays(generate_split(g, p, Split::Test), "generated test split");
-    d.origin = "generated: nbody, train=" + std::to_string(train) + ", val=" + std::to_string(val) +
-               ", test=" + std::to_string(test) + ", seed=" + std::to_string(seed);
-  }
+  d.train = std::move(s.train);
+  d.val = std::move(s.val);
+  d.test = std::move(s.test);
+  d.origin = std::move(s.origin);
   for (const Trajectories* t : {&d.train, &d.val, &d.test})
     if (t->charges.empty()) throw DatasetError(t->source + ": the particles have no charges");
   return d;

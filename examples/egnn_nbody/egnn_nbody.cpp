@@ -35,6 +35,7 @@
 #include "autodiff/parallel.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/egnn_nbody/report.hpp"
@@ -164,16 +165,14 @@ int run(int argc, char** argv) {
   const RunShape shape{input_frame, target_frame, epochs, batch, train_loader.batch_count(), schedule, lr};
   print_table(nets, linear, shape);
   const std::vector<examples::Check> checks = make_checks(nets, linear);
-  if (!writer) return examples::print_checks(checks, so.check);
-  write_files(out, nets, linear, shape, test_loader, data.test.particles);
-  io::Json res = examples::results_header(opt, so.seed, seconds);
-  add_results(res, data, nets, linear, checks);
-  io::write_json(out + "results.json", res);
-  std::printf(
-      "%.1f s in all; wrote results.json, training.csv, training_<net>.csv, training.svg, predictions.svg, "
-      "checkpoint_<net>.npz to %s\n",
-      seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(
+      out, seconds, checks, so.check,
+      "results.json, training.csv, training_<net>.csv, training.svg, predictions.svg, checkpoint_<net>.npz", [&] {
+        write_files(out, nets, linear, shape, test_loader, data.test.particles);
+        io::Json res = examples::results_header(opt, so.seed, seconds);
+        add_results(res, data, nets, linear, checks);
+        return res;
+      });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "examples/field_discovery/data.hpp"
 
 #include "datasets/datasets.hpp"
+#include "examples/common/splits.hpp"
 
 namespace dg::field_discovery {
 
@@ -38,32 +39,16 @@ void check_split(const datasets::Trajectories& t, std::int64_t min_frames) {
 ElectrostaticData load_electrostatic(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
                                      std::int64_t min_frames) {
   using namespace datasets;
+  examples::Splits s = examples::load_splits(dir, electrostatic_generator(), train, 0, test, seed);
   ElectrostaticData out;
-  if (!dir.empty()) {
-    const ParamsFile params = read_dataset_params(dir, "electrostatic");
-    out.train = load_trajectories(split_path(dir, Split::Train));
-    out.test = load_trajectories(split_path(dir, Split::Test));
-    out.coulomb_k = params.params.real("coulomb_k");
-    out.force_cap = params.params.real("force_cap");
-    out.origin = dir;
-  } else {
-    const Generator& g = electrostatic_generator();
-    Params p = default_params(g, false);
-    p.set("train", train);
-    p.set("test", test);
-    p.set("seed", static_cast<std::int64_t>(seed));
-    out.train = trajectories_from_arrays(generate_split(g, p, Split::Train), "generated train split");
-    out.test = trajectories_from_arrays(generate_split(g, p, Split::Test), "generated test split");
-    out.coulomb_k = p.real("coulomb_k");
-    out.force_cap = p.real("force_cap");
-    out.origin = "generated: electrostatic, train=" + std::to_string(train) + ", test=" + std::to_string(test) +
-                 ", seed=" + std::to_string(seed);
-  }
+  out.train = std::move(s.train);
+  out.test = std::move(s.test);
+  out.coulomb_k = s.params.real("coulomb_k");
+  out.force_cap = s.params.real("force_cap");
+  out.origin = std::move(s.origin);
   check_split(out.train, 2);
   check_split(out.test, min_frames);
-  if (out.train.particles != out.test.particles)
-    throw DatasetError(out.test.source + ": " + std::to_string(out.test.particles) + " particles, train has " +
-                       std::to_string(out.train.particles));
+  examples::check_same_particles(out.train, out.test);
   try {
     read_sources(out.train, out);
   } catch (const io::IoError& e) {

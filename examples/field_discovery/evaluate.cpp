@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "datasets/error.hpp"
+#include "examples/common/frame_rows.hpp"
 #include "nn/graph/graph_batch.hpp"
 #include "physics/physics.hpp"
 #include "physics/tape_forces.hpp"
@@ -14,18 +15,6 @@
 namespace dg::field_discovery {
 
 namespace {
-
-// Rows [first, first + count) of every simulation's frame `frame` as one (count * N, d) float tensor.
-Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Trajectories& t, std::int64_t first,
-                         std::int64_t count, std::int64_t frame) {
-  Tensor<float> out(Shape{count * t.particles, t.dim});
-  const std::size_t row = static_cast<std::size_t>(t.particles * t.dim);
-  for (std::int64_t s = 0; s < count; ++s) {
-    const double* src = values.data() + t.frame_offset(first + s, frame);
-    for (std::size_t k = 0; k < row; ++k) out.data()[static_cast<std::size_t>(s) * row + k] = static_cast<float>(src[k]);
-  }
-  return out;
-}
 
 // The q-quantile of x (q in [0, 1]), by the nearest rank.
 double quantile(std::vector<double> x, double q) {
@@ -69,8 +58,8 @@ Forecast forecast_with(Roll&& roll, const datasets::Trajectories& test, std::int
     Tensor<float> charges(Shape{count * N, 1});
     for (std::int64_t k = 0; k < count * N; ++k)
       charges[k] = static_cast<float>(test.charges[static_cast<std::size_t>(first * N + k)]);
-    Tensor<float> q = frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
-    Tensor<float> v = frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
+    Tensor<float> q = examples::frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
+    Tensor<float> v = examples::frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
     std::int64_t frames_done = 0;
     try {
       for (std::int64_t k = 0; k < H; ++k) {

@@ -22,13 +22,15 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "datasets/error.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
+#include "examples/common/model_list.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/run_clock.hpp"
@@ -39,32 +41,13 @@ using namespace dg::field_discovery;
 
 namespace {
 
-std::vector<ModelKind> parse_models(const std::string& list) {
-  std::vector<ModelKind> kinds;
-  std::stringstream in(list);
-  for (std::string name; std::getline(in, name, ',');) {
-    bool found = false;
-    for (ModelKind k : {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether})
-      if (name == model_name(k)) kinds.push_back(k), found = true;
-    if (!found)
-      throw std::invalid_argument("--models: unknown model '" + name + "' (models: field, no_field, absolute, aether)");
-  }
-  if (kinds.empty()) throw std::invalid_argument("--models: no model given");
-  return kinds;
-}
-
 // The settings a checkpoint must have been made with to be resumed: those that change the
 // training trajectory (data, model, optimiser, batches). --threads, --out, --quiet and the
 // evaluation options may differ.
 nn::Settings training_settings(const examples::Options& opt) {
-  static const char* const names[] = {"data",   "train",     "test",        "steps",        "batch",
-                                      "window", "substeps",  "lr",          "clip",         "relative-floor",
-                                      "velocity-weight",     "hidden",      "field-width",  "field-layers",
-                                      "fourier", "sigma",    "seed"};
-  nn::Settings out;
-  for (const auto& [name, value] : opt.values())
-    for (const char* n : names)
-      if (name == n) out.emplace_back(name, value);
+  nn::Settings out =
+      opt.values_of({"data", "train", "test", "steps", "batch", "window", "substeps", "lr", "clip", "relative-floor",
+                     "velocity-weight", "hidden", "field-width", "field-layers", "fourier", "sigma", "seed"});
   // Shards change the bits of a step; a checkpoint made without them records none.
   for (const auto& [name, value] : opt.values())
     if (name == "shards" && value != "0") out.emplace_back(name, value);
@@ -135,7 +118,8 @@ int run(int argc, char** argv) {
     if (!opt.given("checkpoint-every")) checkpoint_every = 1000;
   }
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<ModelKind> kinds = parse_models(models);
+  const std::vector<ModelKind> kinds = examples::parse_models(
+      models, {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether}, model_name);
   if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10 and the last)");
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
@@ -176,10 +160,7 @@ int run(int argc, char** argv) {
                          .accel_cap = data.force_cap},
                         rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     clock.start_model(m);
     ModelResult r;
     r.kind = kind;
@@ -231,15 +212,17 @@ int run(int argc, char** argv) {
   print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
   print_divergences(results);
   if (sources) print_sources(*sources);
-  if (distributed::world().rank() != 0) return examples::print_checks(checks, so.check);  // rank 0 writes
-  write_files(out, results, data, grid, observed);
-  io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
-  json.set("true_physics", true_physics_json(truth, eval_substeps));
-  if (sources) json.set("source_recovery", sources_json(*sources)), write_sources_svg(out + "sources.svg", *sources);
-  io::write_json(out + "results.json", json);
-  std::printf("\n%.1f s in all; wrote %sresults.json, field.svg, trajectories.svg, training.svg, field_discovery.npz\n",
-              seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, field.svg, trajectories.svg, training.svg, field_discovery.npz", [&] {
+                                write_files(out, results, data, grid, observed);
+                                io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
+                                json.set("true_physics", true_physics_json(truth, eval_substeps));
+                                if (sources) {
+                                  json.set("source_recovery", sources_json(*sources));
+                                  write_sources_svg(out + "sources.svg", *sources);
+                                }
+                                return json;
+                              });
 }
 
 }  // namespace

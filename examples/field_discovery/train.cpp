@@ -7,8 +7,9 @@
 #include "datasets/window_shards.hpp"
 #include "datasets/windows.hpp"
 #include "distributed/world.hpp"
+#include "examples/common/rollout_training.hpp"
+#include "examples/common/step_batches.hpp"
 #include "nn/adam.hpp"
-#include "nn/schedule.hpp"
 
 namespace dg::field_discovery {
 
@@ -42,42 +43,22 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   datasets::WindowLoader<float> loader(
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  const std::int64_t warm = std::min(o.warmup, o.steps / 10);  // short runs warm up for a tenth
-  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
-  nn::StepTrainer<float> trainer(model, adam,
-                                 {.name = model_name(model.options().kind),
-                                  .steps = o.steps,
-                                  .clip_norm = o.clip,
-                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
-                                  .progress = &progress,
-                                  .phase = model_index,
-                                  .phases = model_count,
-                                  .metrics_path = o.curve_path,
-                                  .log_every = 10,
-                                  .final_loss_steps = 100,
-                                  .checkpoint_path = o.checkpoint_path,
-                                  .checkpoint_every = o.checkpoint_every,
-                                  .description = model.describe(),
-                                  .resume = o.resume,
-                                  .settings = o.settings,
-                                  .allow_changed_settings = o.allow_changed_settings,
-                                  .override_hint = "pass --allow-changed-settings",
-                                  .stop_after = o.stop_after,
-                                  .shards = o.shards,
-                                  .communicator = &distributed::world()});
+  nn::StepTrainerOptions to =
+      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                          model_count, 100, "pass --allow-changed-settings");
+  to.allow_changed_settings = o.allow_changed_settings;
+  to.stop_after = o.stop_after;
+  to.shards = o.shards;
+  to.communicator = &distributed::world();
+  nn::StepTrainer<float> trainer(model, adam, std::move(to));
   datasets::WindowShards<float> shards(o.shards);
-  TrainRecord record;
-  record.resumed_from = trainer.step();
+  TrainRecord record{.resumed_from = trainer.step()};
 
-  Tensor<float> charges;  // (B*N, 1)
+  examples::StepBatches batches(loader);
   std::vector<Tensor<float>> weights(std::size_t(shards.shards()));  // per shard: (B*N, 1) relative_weights
-  std::int64_t epoch = -1;
   while (trainer.running()) {
-    const std::int64_t step = trainer.step();
-    if (step / loader.batch_count() != epoch) loader.start_epoch(epoch = step / loader.batch_count());
-    const datasets::WindowBatch<float>& batch = loader.batch(step % loader.batch_count());
-    if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
-    std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
+    const datasets::WindowBatch<float>& batch = batches.at(trainer.step());
+    const Tensor<float>& charges = batches.charges();  // (B*N, 1)
 
     // With shards, shard s rolls out its windows (rows [r0, r1) of the batch) and returns its
     // share of the batch's loss; the relative weights are those of the whole batch.
@@ -107,17 +88,7 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
     });
     if (o.on_step) o.on_step(trainer.step());
   }
-  const nn::TrainSummary summary = trainer.finish();
-  record.seconds = summary.seconds;
-  record.final_loss = summary.final_loss;
-  record.ms_per_step = summary.ms_per_step;
-  record.stopped = summary.stopped;
-  // The curve file's rows (step, loss, lr, seconds): those kept from an earlier run, then this one's.
-  const std::vector<double>& rows = trainer.rows();
-  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    record.curve_step.push_back(rows[r]);
-    record.curve_loss.push_back(rows[r + 1]);
-  }
+  examples::finish_training(trainer, record);
   return record;
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "datasets/trajectories.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/field_discovery/model.hpp"
 #include "nn/progress.hpp"
 #include "nn/step_trainer.hpp"
@@ -55,14 +56,8 @@ struct TrainOptions {
   std::int64_t shards = 0;             // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
 };
 
-struct TrainRecord {
-  std::int64_t resumed_from = 0;  // the step the run started at
-  double seconds = 0;             // of this run (not counting an earlier, interrupted one)
-  double final_loss = 0;          // mean of the last 100 steps' losses (this and earlier runs)
-  double ms_per_step = 0;
-  bool stopped = false;           // stop_after ended the run before `steps`
-  std::vector<double> curve_step, curve_loss;  // every 10th step and the last, from the curve file
-};
+// resumed_from, seconds, final_loss (mean of the last 100 steps), ms_per_step, stopped, the curve.
+using TrainRecord = examples::RolloutRecord;
 
 // model_index / model_count: the "1/3" of the progress line. Throws nn::NonFiniteLoss naming the
 // model and step for a non-finite loss, nn::CheckpointError for a checkpoint that cannot be resumed.

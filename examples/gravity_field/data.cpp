@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "datasets/datasets.hpp"
+#include "examples/common/splits.hpp"
 
 namespace dg::gravity_field {
 
@@ -47,37 +48,25 @@ void true_field(const double* h, const double* p, double GM, double eps, double*
 GravityData load_gravity(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
                          std::int64_t min_frames) {
   using namespace datasets;
+  examples::Splits s =
+      examples::load_splits(dir, gravitational_generator(), train, 0, test, seed, [&](const Params& p) {
+        const std::int64_t frames = frame_count(p.integer("test_steps"), p.integer("every"));
+        if (frames < min_frames)
+          throw DatasetError("generated test split: " + std::to_string(frames) + " frames, the run needs " +
+                             std::to_string(min_frames));
+      });
   GravityData out;
-  Params p;
-  if (!dir.empty()) {
-    p = read_dataset_params(dir, "gravitational").params;
-    out.train = load_trajectories(split_path(dir, Split::Train));
-    out.test = load_trajectories(split_path(dir, Split::Test));
-    out.origin = dir;
-  } else {
-    const Generator& g = gravitational_generator();
-    p = default_params(g, false);
-    p.set("train", train);
-    p.set("test", test);
-    p.set("seed", static_cast<std::int64_t>(seed));
-    const std::int64_t frames = frame_count(p.integer("test_steps"), p.integer("every"));
-    if (frames < min_frames)  // before minutes of simulation
-      throw DatasetError("generated test split: " + std::to_string(frames) + " frames, the run needs " +
-                         std::to_string(min_frames));
-    out.train = trajectories_from_arrays(generate_split(g, p, Split::Train), "generated train split");
-    out.test = trajectories_from_arrays(generate_split(g, p, Split::Test), "generated test split");
-    out.origin = "generated: gravitational, train=" + std::to_string(train) + ", test=" + std::to_string(test) +
-                 ", seed=" + std::to_string(seed);
-  }
+  out.train = std::move(s.train);
+  out.test = std::move(s.test);
+  out.origin = std::move(s.origin);
+  const Params& p = s.params;
   if (p.integer("heavy_count") != 1)
     throw DatasetError(out.origin + ": " + std::to_string(p.integer("heavy_count")) +
                        " heavy masses per simulation, the experiment locates exactly one");
   out.G = p.real("G"), out.heavy_mass = p.real("heavy_mass"), out.softening = p.real("softening");
   check_split(out.train, 2);
   check_split(out.test, min_frames);
-  if (out.train.particles != out.test.particles)
-    throw DatasetError(out.test.source + ": " + std::to_string(out.test.particles) + " particles, train has " +
-                       std::to_string(out.train.particles));
+  examples::check_same_particles(out.train, out.test);
   out.train_heavy = hidden_masses(out.train);
   out.test_heavy = hidden_masses(out.test);
   return out;

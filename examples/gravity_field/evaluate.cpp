@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "examples/common/frame_rows.hpp"
 #include "nn/field/field_derivatives.hpp"
 #include "nn/field/source_recovery.hpp"
 #include "physics/physics.hpp"
@@ -18,18 +19,6 @@ namespace dg::gravity_field {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Frame `frame` of simulations [first, first + count) as (count * N, d) float rows.
-Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Trajectories& t, std::int64_t first,
-                         std::int64_t count, std::int64_t frame) {
-  Tensor<float> out(Shape{count * t.particles, kD});
-  const std::int64_t row = t.particles * kD;
-  for (std::int64_t s = 0; s < count; ++s) {
-    const double* src = values.data() + t.frame_offset(first + s, frame);
-    for (std::int64_t k = 0; k < row; ++k) out[s * row + k] = static_cast<float>(src[k]);
-  }
-  return out;
-}
 
 std::vector<std::int64_t> range(std::int64_t first, std::int64_t count) {
   std::vector<std::int64_t> v(static_cast<std::size_t>(count));
@@ -94,8 +83,8 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
   for (std::int64_t first = 0; first < S; first += batch) {
     const std::int64_t count = std::min(batch, S - first);
     tape.reset();
-    const Tensor<float> x0 = frame_rows(test.positions, test, first, count, observed - 1);
-    const Tensor<float> v0 = frame_rows(test.velocities, test, first, count, observed - 1);
+    const Tensor<float> x0 = examples::frame_rows(test.positions, test, first, count, observed - 1);
+    const Tensor<float> v0 = examples::frame_rows(test.velocities, test, first, count, observed - 1);
     auto record = [&](int k, const float* x, const float* v) {
       for (std::int64_t s = 0; s < count; ++s)
         for (std::int64_t i = 0; i < N; ++i) {

@@ -20,11 +20,13 @@
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed, 2 bad input, 3 a check failed.
 #include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
+#include "examples/common/model_list.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/gravity_field/report.hpp"
 
@@ -33,32 +35,11 @@ using namespace dg::gravity_field;
 
 namespace {
 
-std::vector<ModelKind> parse_models(const std::string& list) {
-  std::vector<ModelKind> kinds;
-  std::stringstream in(list);
-  for (std::string name; std::getline(in, name, ',');) {
-    bool found = false;
-    for (ModelKind k : {ModelKind::DynamicField, ModelKind::StaticField, ModelKind::NoField})
-      if (name == model_name(k)) kinds.push_back(k), found = true;
-    if (!found)
-      throw std::invalid_argument("--models: unknown model '" + name +
-                                  "' (models: dynamic_field, static_field, no_field)");
-  }
-  if (kinds.empty()) throw std::invalid_argument("--models: no model given");
-  return kinds;
-}
-
 // The settings a checkpoint must have been made with to be resumed (those that change training).
 nn::Settings training_settings(const examples::Options& opt) {
-  static const char* const names[] = {
-      "data",         "train", "steps",           "batch",          "window",   "substeps",
-      "lr",           "clip",  "velocity-weight", "relative-floor", "hidden",   "field-width",
-      "field-layers", "code",  "encoder-width",   "context-stride", "observed", "seed"};
-  nn::Settings out;
-  for (const auto& [name, value] : opt.values())
-    for (const char* n : names)
-      if (name == n) out.emplace_back(name, value);
-  return out;
+  return opt.values_of({"data", "train", "steps", "batch", "window", "substeps", "lr", "clip", "velocity-weight",
+                        "relative-floor", "hidden", "field-width", "field-layers", "code", "encoder-width",
+                        "context-stride", "observed", "seed"});
 }
 
 int run(int argc, char** argv) {
@@ -124,7 +105,8 @@ int run(int argc, char** argv) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<ModelKind> kinds = parse_models(models);
+  const std::vector<ModelKind> kinds =
+      examples::parse_models(models, {ModelKind::DynamicField, ModelKind::StaticField, ModelKind::NoField}, model_name);
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
   const auto seed = static_cast<std::uint64_t>(so.seed);
@@ -150,10 +132,7 @@ int run(int argc, char** argv) {
                         .encoder_width = encoder_width},
                        rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     ModelResult r;
     r.kind = kind;
     r.description = model.describe();
@@ -193,16 +172,16 @@ int run(int argc, char** argv) {
   const double seconds = examples::seconds_since(start);
   const std::vector<Check> checks = make_checks(results, so.quick);
   print_table(results, references);
-  write_files(out, results, references, observed);
-  io::Json json = examples::results_header(opt, so.seed, seconds);
-  json.set("data", data.origin);
-  add_results(json, results, references, checks);
-  io::write_json(out + "results.json", json);
-  std::printf(
-      "\n%.1f s in all; wrote %sresults.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv, "
-      "training.svg, forecast.svg, field.svg\n",
-      seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv, "
+                              "training.svg, forecast.svg, field.svg",
+                              [&] {
+                                write_files(out, results, references, observed);
+                                io::Json json = examples::results_header(opt, so.seed, seconds);
+                                json.set("data", data.origin);
+                                add_results(json, results, references, checks);
+                                return json;
+                              });
 }
 
 }  // namespace

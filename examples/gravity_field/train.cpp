@@ -5,8 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "examples/common/rollout_training.hpp"
 #include "nn/adam.hpp"
-#include "nn/schedule.hpp"
 
 namespace dg::gravity_field {
 
@@ -73,27 +73,11 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
     throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
                                 std::to_string(data.frames));
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  const std::int64_t warm = std::min(o.warmup, o.steps / 10);
-  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
-  nn::StepTrainer<float> trainer(model, adam,
-                                 {.name = model_name(model.options().kind),
-                                  .steps = o.steps,
-                                  .clip_norm = o.clip,
-                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
-                                  .progress = &progress,
-                                  .phase = model_index,
-                                  .phases = model_count,
-                                  .metrics_path = o.curve_path,
-                                  .log_every = 10,
-                                  .final_loss_steps = 100,
-                                  .checkpoint_path = o.checkpoint_path,
-                                  .checkpoint_every = o.checkpoint_every,
-                                  .description = model.describe(),
-                                  .resume = o.resume,
-                                  .settings = o.settings,
-                                  .override_hint = "start again without --resume"});
-  TrainRecord record;
-  record.resumed_from = trainer.step();
+  nn::StepTrainer<float> trainer(
+      model, adam,
+      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                          model_count, 100, "start again without --resume"));
+  TrainRecord record{.resumed_from = trainer.step()};
   const std::int64_t N = data.particles;
   const nn::GraphBatch g = nn::fully_connected(o.batch, N);
   Windows w;
@@ -118,15 +102,7 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
       return loss / static_cast<double>(o.window);
     });
   }
-  const nn::TrainSummary summary = trainer.finish();
-  record.seconds = summary.seconds;
-  record.final_loss = summary.final_loss;
-  record.ms_per_step = summary.ms_per_step;
-  const std::vector<double>& rows = trainer.rows();  // step, loss, lr, seconds
-  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    record.curve_step.push_back(rows[r]);
-    record.curve_loss.push_back(rows[r + 1]);
-  }
+  examples::finish_training(trainer, record);
   return record;
 }
 

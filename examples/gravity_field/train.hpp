@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "examples/common/rollout_training.hpp"
 #include "examples/gravity_field/model.hpp"
 #include "nn/progress.hpp"
 #include "nn/step_trainer.hpp"
@@ -41,11 +42,8 @@ struct TrainOptions {
   std::string curve_path;       // CSV: step, loss, lr, seconds
 };
 
-struct TrainRecord {
-  std::int64_t resumed_from = 0;
-  double seconds = 0, final_loss = 0, ms_per_step = 0;
-  std::vector<double> curve_step, curve_loss;  // every 10th step and the last
-};
+// resumed_from, seconds, final_loss (mean of the last 100 steps), ms_per_step, the curve.
+using TrainRecord = examples::RolloutRecord;
 
 // model_index / model_count: the "1/3" of the progress line. Throws nn::NonFiniteLoss naming the
 // model and step for a non-finite loss, nn::CheckpointError for a checkpoint that cannot be resumed.

@@ -24,6 +24,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/langevin_sampling/report.hpp"
@@ -62,15 +63,16 @@ int run(int argc, char** argv) {
 
   print_table(targets, dts, results, particles, sample_time);
   const std::vector<examples::Check> checks = make_checks(targets, dts, results);
-  io::Json per_target = write_files(out, targets, dts, results);
-  io::Json results_json = examples::results_header(opt, so.seed, seconds);
-  results_json.set("step_sizes", io::Json(dts));
-  results_json.set("targets", std::move(per_target));
-  results_json.set("checks", examples::checks_json(checks));
-  io::write_json(out + "results.json", results_json);
-  std::printf("\n%.1f s in all; wrote results.json, sweep_*.csv, histogram_*.csv, tv_vs_dt.svg, x2_error_vs_dt.svg, "
-              "histograms.svg to %s\n", seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(
+      out, seconds, checks, so.check,
+      "results.json, sweep_*.csv, histogram_*.csv, tv_vs_dt.svg, x2_error_vs_dt.svg, histograms.svg", [&] {
+        io::Json per_target = write_files(out, targets, dts, results);
+        io::Json results_json = examples::results_header(opt, so.seed, seconds);
+        results_json.set("step_sizes", io::Json(dts));
+        results_json.set("targets", std::move(per_target));
+        results_json.set("checks", examples::checks_json(checks));
+        return results_json;
+      });
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/learned_energy/report.hpp"
@@ -110,13 +111,14 @@ int run(int argc, char** argv) {
 
   print_table(r, sim_steps, dt);
   const std::vector<examples::Check> checks = make_checks(r);
-  write_files(out, r, dt, every);
-  io::Json results = examples::results_header(opt, so.seed, seconds);
-  add_results(results, r, checks);
-  io::write_json(out + "results.json", results);
-  std::printf("%.1f s in all; wrote results.json, training.csv, energy.csv, energy.svg, training.svg, trajectories.svg to %s\n",
-              seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, training.csv, energy.csv, energy.svg, training.svg, trajectories.svg",
+                              [&] {
+                                write_files(out, r, dt, every);
+                                io::Json results = examples::results_header(opt, so.seed, seconds);
+                                add_results(results, r, checks);
+                                return results;
+                              });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "examples/lorentz_field/data.hpp"
 
 #include "datasets/datasets.hpp"
+#include "examples/common/splits.hpp"
 
 namespace dg::lorentz_field {
 
@@ -27,31 +28,15 @@ void read_physics(const datasets::Params& p, LorentzData& out) {
 
 LorentzData load_lorentz(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
                          std::int64_t min_frames) {
-  using namespace datasets;
+  examples::Splits s = examples::load_splits(dir, datasets::lorentz_generator(), train, 0, test, seed);
   LorentzData out;
-  if (!dir.empty()) {
-    const ParamsFile params = read_dataset_params(dir, "lorentz");  // refuses a folder of another set
-    out.train = load_trajectories(split_path(dir, Split::Train));
-    out.test = load_trajectories(split_path(dir, Split::Test));
-    read_physics(params.params, out);
-    out.origin = dir;
-  } else {
-    const Generator& g = lorentz_generator();
-    Params p = default_params(g, false);
-    p.set("train", train);
-    p.set("test", test);
-    p.set("seed", static_cast<std::int64_t>(seed));
-    out.train = trajectories_from_arrays(generate_split(g, p, Split::Train), "generated train split");
-    out.test = trajectories_from_arrays(generate_split(g, p, Split::Test), "generated test split");
-    read_physics(p, out);
-    out.origin = "generated: lorentz, train=" + std::to_string(train) + ", test=" + std::to_string(test) +
-                 ", seed=" + std::to_string(seed);
-  }
+  out.train = std::move(s.train);
+  out.test = std::move(s.test);
+  out.origin = std::move(s.origin);
+  read_physics(s.params, out);
   check_split(out.train, 2);
   check_split(out.test, min_frames);
-  if (out.train.particles != out.test.particles)
-    throw DatasetError(out.test.source + ": " + std::to_string(out.test.particles) + " particles, train has " +
-                       std::to_string(out.train.particles));
+  examples::check_same_particles(out.train, out.test);
   return out;
 }
 

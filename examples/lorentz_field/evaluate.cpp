@@ -5,26 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "examples/common/frame_rows.hpp"
 #include "nn/graph/graph_batch.hpp"
 
 namespace dg::lorentz_field {
-
-namespace {
-
-// Frame `frame` of simulations [first, first + count) as one (count * N, d) float tensor.
-Tensor<float> frame_rows(const std::vector<double>& values, const datasets::Trajectories& t, std::int64_t first,
-                         std::int64_t count, std::int64_t frame) {
-  Tensor<float> out(Shape{count * t.particles, t.dim});
-  const std::size_t row = static_cast<std::size_t>(t.particles * t.dim);
-  for (std::int64_t s = 0; s < count; ++s) {
-    const double* src = values.data() + t.frame_offset(first + s, frame);
-    for (std::size_t k = 0; k < row; ++k)
-      out.data()[static_cast<std::size_t>(s) * row + k] = static_cast<float>(src[k]);
-  }
-  return out;
-}
-
-}  // namespace
 
 Forecast forecast(LorentzModel& model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
                   int substeps, std::int64_t batch) {
@@ -49,8 +33,8 @@ Forecast forecast(LorentzModel& model, const datasets::Trajectories& test, std::
       charges[k] = static_cast<float>(test.charges[std::size_t(first * N + k)]);
     const Var<float> q = tape.constant(charges);
     try {
-      rollout(tape, model, g, tape.constant(frame_rows(test.positions, test, first, count, observed - 1)),
-              tape.constant(frame_rows(test.velocities, test, first, count, observed - 1)), q,
+      rollout(tape, model, g, tape.constant(examples::frame_rows(test.positions, test, first, count, observed - 1)),
+              tape.constant(examples::frame_rows(test.velocities, test, first, count, observed - 1)), q,
               edge_charge_products(g, q), test.dt_frame, substeps, static_cast<int>(H),
               [&](int k, const Var<float>& x, const Var<float>& v) {
                 for (std::int64_t s = 0; s < count; ++s)

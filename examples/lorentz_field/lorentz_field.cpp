@@ -18,11 +18,12 @@
 // diverged training loss), 2 bad input, 3 a check failed (a diverged forecast always; a missed
 // target with --check).
 #include <cstdio>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/lorentz_field/report.hpp"
 
@@ -90,10 +91,7 @@ int run(int argc, char** argv) {
                         .force_cap = data.force_cap},
                        rng);
     const std::string name = model_name(kind);
-    if (!so.quiet)
-      std::printf("training %s: %s, %lld parameters\n", name.c_str(), model.describe().c_str(),
-                  static_cast<long long>(model.parameter_numel()));
-    std::fflush(stdout);
+    examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     ModelResult r{.kind = kind, .description = model.describe(), .parameters = model.parameter_numel()};
     r.training = train(model, data.train,
                        {.steps = steps,
@@ -118,15 +116,14 @@ int run(int argc, char** argv) {
   if (horizon > 1 && horizon != 5) table_steps.push_back(horizon);
   print_table(results, table_steps, data);
   const std::vector<examples::Check> checks = make_checks(results, so.quick);
-  write_files(out, results);
-  io::Json res = examples::results_header(opt, so.seed, seconds);
-  add_results(res, results, data, checks);
-  io::write_json(out + "results.json", res);
-  std::printf(
-      "\n%.1f s in all; wrote results.json, forecast_metrics.csv, training.svg, training_<model>.csv, "
-      "checkpoint_<model>.npz to %s\n",
-      seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(
+      out, seconds, checks, so.check,
+      "results.json, forecast_metrics.csv, training.svg, training_<model>.csv, checkpoint_<model>.npz", [&] {
+        write_files(out, results);
+        io::Json res = examples::results_header(opt, so.seed, seconds);
+        add_results(res, results, data, checks);
+        return res;
+      });
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 #include <algorithm>
 
 #include "datasets/windows.hpp"
+#include "examples/common/rollout_training.hpp"
+#include "examples/common/step_batches.hpp"
 #include "nn/adam.hpp"
-#include "nn/schedule.hpp"
 #include "nn/step_trainer.hpp"
 
 namespace dg::lorentz_field {
@@ -15,31 +16,15 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
   datasets::WindowLoader<float> loader(
       data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  const std::int64_t warm = std::min(o.warmup, o.steps / 10);
-  const nn::Schedule cosine = nn::cosine_schedule(o.lr, std::max<std::int64_t>(1, o.steps - warm), o.lr_min);
-  nn::StepTrainer<float> trainer(model, adam,
-                                 {.name = model_name(model.options().kind),
-                                  .steps = o.steps,
-                                  .clip_norm = o.clip,
-                                  .schedule = warm > 0 ? nn::warmup(cosine, warm) : cosine,
-                                  .progress = &progress,
-                                  .phase = model_index,
-                                  .phases = model_count,
-                                  .metrics_path = o.curve_path,
-                                  .log_every = 10,
-                                  .final_loss_steps = 50,
-                                  .checkpoint_path = o.checkpoint_path,
-                                  .description = model.describe()});
-  Tensor<float> charges;  // (B*N, 1)
-  std::int64_t epoch = -1;
+  nn::StepTrainer<float> trainer(
+      model, adam,
+      examples::rollout_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
+                                        model_count, 50));
+  examples::StepBatches batches(loader);
   while (trainer.running()) {
-    const std::int64_t step = trainer.step();
-    if (step / loader.batch_count() != epoch) loader.start_epoch(epoch = step / loader.batch_count());
-    const datasets::WindowBatch<float>& batch = loader.batch(step % loader.batch_count());
-    if (charges.numel() != batch.charges.numel()) charges = Tensor<float>(Shape{batch.charges.numel(), 1});
-    std::copy(batch.charges.data(), batch.charges.data() + batch.charges.numel(), charges.data());
+    const datasets::WindowBatch<float>& batch = batches.at(trainer.step());
     trainer.train_step([&](Tape<float>& tape) {
-      const Var<float> q = tape.constant(charges);
+      const Var<float> q = tape.constant(batches.charges());
       Var<float> loss;
       rollout(tape, model, batch.graph, tape.constant(batch.input_positions[0]),
               tape.constant(batch.input_velocities[0]), q, edge_charge_products(batch.graph, q), data.dt_frame,
@@ -53,13 +38,8 @@ TrainRecord train(LorentzModel& model, const datasets::Trajectories& data, const
       return loss / static_cast<double>(o.window);
     });
   }
-  const nn::TrainSummary summary = trainer.finish();
-  TrainRecord record{.seconds = summary.seconds, .final_loss = summary.final_loss, .ms_per_step = summary.ms_per_step};
-  const std::vector<double>& rows = trainer.rows();
-  for (std::size_t r = 0; r + 3 < rows.size(); r += 4) {
-    record.curve_step.push_back(rows[r]);
-    record.curve_loss.push_back(rows[r + 1]);
-  }
+  TrainRecord record;
+  examples::finish_training(trainer, record);
   return record;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "datasets/trajectories.hpp"
+#include "examples/common/rollout_training.hpp"
 #include "examples/lorentz_field/model.hpp"
 #include "nn/progress.hpp"
 
@@ -30,10 +31,8 @@ struct TrainOptions {
   std::string curve_path = {};       // CSV: step, loss, lr, seconds ("" none)
 };
 
-struct TrainRecord {
-  double seconds = 0, final_loss = 0, ms_per_step = 0;   // final_loss: mean of the last 50 steps
-  std::vector<double> curve_step = {}, curve_loss = {};  // every 10th step and the last
-};
+// seconds, final_loss (mean of the last 50 steps), ms_per_step, the curve.
+using TrainRecord = examples::RolloutRecord;
 
 // model_index / model_count: the "1/2" of the progress line. Throws nn::NonFiniteLoss naming the
 // model and step for a non-finite loss.

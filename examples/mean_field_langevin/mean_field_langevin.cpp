@@ -29,6 +29,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/mean_field_langevin/data.hpp"
@@ -94,13 +95,13 @@ int run(int argc, char** argv) {
 
   print_table(r, evaluations, gamma, kT);
   const std::vector<examples::Check> checks = make_checks(r);
-  write_files(out, r, evaluations);
-  io::Json results = examples::results_header(opt, so.seed, seconds);
-  add_results(results, r, checks);
-  io::write_json(out + "results.json", results);
-  std::printf("%.1f s in all; wrote results.json, regression.csv, mmd.csv, objective.svg, fits.svg to %s\n", seconds,
-              out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, regression.csv, mmd.csv, objective.svg, fits.svg", [&] {
+                                write_files(out, r, evaluations);
+                                io::Json results = examples::results_header(opt, so.seed, seconds);
+                                add_results(results, r, checks);
+                                return results;
+                              });
 }
 
 }  // namespace

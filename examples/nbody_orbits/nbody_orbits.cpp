@@ -26,6 +26,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
+#include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/nbody_orbits/report.hpp"
@@ -80,13 +81,13 @@ int run(int argc, char** argv) {
   const RunShape shape{periods, per_period, bodies, softening, plummer_time, plummer_dt};
   print_table(r, shape);
   const std::vector<examples::Check> checks = make_checks(r);
-  write_files(out, r, shape, eight);
-  io::Json results = examples::results_header(opt, so.seed, seconds);
-  add_results(results, r, shape, checks);
-  io::write_json(out + "results.json", results);
-  std::printf("%.1f s in all; wrote results.json, energy_*.csv, convergence.csv, orbit.csv and the SVG plots to %s\n",
-              seconds, out.c_str());
-  return examples::print_checks(checks, so.check);
+  return examples::finish_run(out, seconds, checks, so.check,
+                              "results.json, energy_*.csv, convergence.csv, orbit.csv and the SVG plots", [&] {
+                                write_files(out, r, shape, eight);
+                                io::Json results = examples::results_header(opt, so.seed, seconds);
+                                add_results(results, r, shape, checks);
+                                return results;
+                              });
 }
 
 }  // namespace
