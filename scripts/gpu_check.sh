@@ -18,10 +18,12 @@ rows=()  # "check|result|seconds"
 row() { rows+=("$1|$2|$3"); }
 table() {
   echo
-  echo "=== gpu_check: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || true)"
-  printf '%-44s | %-64s | %s\n' "check" "result" "s"
-  printf '%s\n' "---------------------------------------------+------------------------------------------------------------------+-----"
-  for r in "${rows[@]}"; do IFS='|' read -r a b c <<<"$r"; printf '%-44s | %-64s | %s\n' "$a" "$b" "$c"; done
+  local gpu
+  gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
+  echo "=== gpu_check on ${gpu:-no GPU that nvidia-smi can see}, $(nvcc --version | grep -o 'release [0-9.]*')"
+  printf '%-48s | %-64s | %s\n' "check" "result" "s"
+  printf '%s\n' "-------------------------------------------------+------------------------------------------------------------------+-----"
+  for r in "${rows[@]}"; do IFS='|' read -r a b c <<<"$r"; printf '%-48s | %-64s | %s\n' "$a" "$b" "$c"; done
   echo "total $(( $(date +%s) - start )) s"
 }
 command -v nvcc >/dev/null || { echo "gpu_check: nvcc not found (looked in PATH and /usr/local/cuda/bin)"; exit 1; }
