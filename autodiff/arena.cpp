@@ -11,7 +11,7 @@ void* Arena::allocate_slow(std::size_t bytes) {
   while (next < blocks_.size() && blocks_[next].bytes() < bytes) ++next;
   if (next == blocks_.size()) {
     std::size_t size = blocks_.empty() ? first_block_ : blocks_.back().bytes() * 2;
-    blocks_.emplace_back(std::max(size, bytes));
+    blocks_.emplace_back(std::max(size, bytes), device_);
   }
   current_ = next;
   offset_ = bytes;

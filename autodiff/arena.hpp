@@ -1,6 +1,7 @@
 // Arena: a bump allocator made of blocks that double in size. `reset()` rewinds to the first
 // block and keeps every block, so a computation that repeats with the same shapes reuses the
 // same memory and allocates nothing after its first run. Pointers stay valid until reset().
+// The blocks live on one device: an arena on Device::CUDA is the GPU's memory pool (docs/cuda.md).
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,8 @@ namespace dg {
 
 class Arena {
  public:
-  explicit Arena(std::size_t first_block_bytes = std::size_t(1) << 20) : first_block_(first_block_bytes) {
+  explicit Arena(std::size_t first_block_bytes = std::size_t(1) << 20, Device device = Device::CPU)
+      : first_block_(first_block_bytes), device_(device) {
     blocks_.reserve(48);  // 48 doublings is more memory than exists: no reallocation of the list
   }
 
@@ -34,12 +36,14 @@ class Arena {
   std::size_t bytes_used() const { return used_; }      // since the last reset
   std::size_t bytes_reserved() const;                   // all blocks together
   std::size_t block_count() const { return blocks_.size(); }
+  Device device() const { return device_; }
 
  private:
   void* allocate_slow(std::size_t bytes);
 
   std::vector<Buffer> blocks_;
   std::size_t first_block_;
+  Device device_;
   std::size_t current_ = 0;  // block being filled
   std::size_t offset_ = 0;   // bytes used in it
   std::size_t used_ = 0;

@@ -1,5 +1,7 @@
-// Where tensor memory lives. Every byte a tensor or the tape owns comes through `Buffer`, so a
-// CUDA backend later adds a Device and its allocate/free here without touching the ops.
+// Where tensor memory lives. Every byte a tensor or the tape owns comes through `Buffer`. With
+// -Dcuda=enabled (DYNAGRAD_CUDA) there is a second device, Device::CUDA: its buffers are GPU
+// memory (cudaMalloc), counted like the CPU's, and reach the host only through device_copy
+// (docs/cuda.md). Without the option the enum has only the CPU and nothing needs CUDA.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +9,15 @@
 
 namespace dg {
 
-enum class Device { CPU };  // CUDA is reserved (meson option `cuda`), not built yet.
+enum class Device {
+  CPU,
+#if DYNAGRAD_CUDA
+  CUDA,  // GPU memory of CUDA device 0 (cuda/, docs/cuda.md)
+#endif
+};
+
+// "cpu" or "cuda".
+const char* device_name(Device device);
 
 inline constexpr std::size_t kAlignment = 64;  // one cache line / one AVX-512 register
 
@@ -16,6 +26,9 @@ void* device_allocate(Device device, std::size_t bytes);
 void device_free(Device device, void* ptr) noexcept;
 // How many device allocations this process has made (tests prove a steady-state loop makes none).
 std::size_t device_allocation_count() noexcept;
+// Copies `bytes` from src (on src_device) to dst (on dst_device) and returns when the copy is done.
+// Throws std::runtime_error naming the devices if the copy fails.
+void device_copy(void* dst, Device dst_device, const void* src, Device src_device, std::size_t bytes);
 
 // An owning, move-only block of device memory, aligned to kAlignment.
 class Buffer {

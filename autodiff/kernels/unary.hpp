@@ -15,8 +15,10 @@
 //                     ops); vector_shared(x) is a subexpression computed once per piece (silu's
 //                     sigmoid).
 // The kernels of autodiff/kernels/unary_vector.hpp, the backward cases and the activations of the
-// fused ops are generated from these rows. Constants are written K(c): the scalar type for
-// scalars and arrays, double for tape values (whose operators take doubles).
+// fused ops are generated from these rows, and so are the CUDA backend's (cuda/element_ops.hpp):
+// the scalar `value` and `derivative` are DG_HD, compiled for the GPU too under nvcc. Constants
+// are written K(c): the scalar type for scalars and arrays, double for tape values (whose
+// operators take doubles).
 #pragma once
 
 #include <cmath>
@@ -24,8 +26,9 @@
 #include <limits>
 #include <type_traits>
 
-#include "autodiff/op.hpp"
 #include "autodiff/attributes.hpp"
+#include "autodiff/kernels/host_device.hpp"
+#include "autodiff/op.hpp"
 
 namespace dg::kernels {
 
@@ -36,19 +39,21 @@ enum class Uses { Nothing, Input, Output };
 template <class X>
 using Constant = std::conditional_t<std::is_floating_point_v<X>, X, double>;
 
+// One row per op, one line per formula (the formatter would split each DG_HD one into four):
+// clang-format off
 // Scalar forms of the tape ops that the formulas use (tape values find theirs in dg:: by ADL).
 template <std::floating_point T>
-inline T stable_sigmoid(T x) {
+DG_HD inline T stable_sigmoid(T x) {
   if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
   T e = std::exp(x);
   return e / (T(1) + e);
 }
-template <std::floating_point T> inline T sigmoid(T x) { return stable_sigmoid(x); }
-template <std::floating_point T> inline T square(T x) { return x * x; }
-template <std::floating_point T> inline T sign(T x) { return T((x > T(0)) - (x < T(0))); }
-template <std::floating_point T> inline T mask(T x, T lo, T hi) { return (x > lo && x < hi) ? T(1) : T(0); }
-template <std::floating_point T> inline T sin(T x) { return std::sin(x); }
-template <std::floating_point T> inline T cos(T x) { return std::cos(x); }
+template <std::floating_point T> DG_HD inline T sigmoid(T x) { return stable_sigmoid(x); }
+template <std::floating_point T> DG_HD inline T square(T x) { return x * x; }
+template <std::floating_point T> DG_HD inline T sign(T x) { return T((x > T(0)) - (x < T(0))); }
+template <std::floating_point T> DG_HD inline T mask(T x, T lo, T hi) { return (x > lo && x < hi) ? T(1) : T(0); }
+template <std::floating_point T> DG_HD inline T sin(T x) { return std::sin(x); }
+template <std::floating_point T> DG_HD inline T cos(T x) { return std::cos(x); }
 
 template <Op op>
 struct UnaryOp;
@@ -56,24 +61,24 @@ struct UnaryOp;
 template <>
 struct UnaryOp<Op::Neg> {  // y = -x
   static constexpr Uses uses = Uses::Nothing;
-  template <class T> static T value(T x, Attributes) { return -x; }
-  template <class X> static auto derivative(const X&, const X&, Attributes) { return Constant<X>(-1); }
+  template <class T> DG_HD static T value(T x, Attributes) { return -x; }
+  template <class X> DG_HD static auto derivative(const X&, const X&, Attributes) { return Constant<X>(-1); }
   template <class V> static V recorded_pullback(const V& g, const V&, const V&, Attributes) { return -g; }
 };
 
 template <>
 struct UnaryOp<Op::Exp> {  // y = e^x
   static constexpr Uses uses = Uses::Output;
-  template <class T> static T value(T x, Attributes) { return std::exp(x); }
-  template <class X> static X derivative(const X&, const X& y, Attributes) { return y; }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::exp(x); }
+  template <class X> DG_HD static X derivative(const X&, const X& y, Attributes) { return y; }
   template <class A> static auto vector_value(const A& x) { return x.exp(); }
 };
 
 template <>
 struct UnaryOp<Op::Log> {  // y = ln x
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return std::log(x); }
-  template <class T> static T derivative(T x, T, Attributes) { return T(1) / x; }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::log(x); }
+  template <class T> DG_HD static T derivative(T x, T, Attributes) { return T(1) / x; }
   template <class V> static V recorded_pullback(const V& g, const V& x, const V&, Attributes) { return g / x; }
   template <class A> static auto vector_value(const A& x) { return x.log(); }
 };
@@ -81,8 +86,8 @@ struct UnaryOp<Op::Log> {  // y = ln x
 template <>
 struct UnaryOp<Op::Sqrt> {  // y = sqrt(x)
   static constexpr Uses uses = Uses::Output;
-  template <class T> static T value(T x, Attributes) { return std::sqrt(x); }
-  template <class T> static T derivative(T, T y, Attributes) { return T(0.5) / y; }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::sqrt(x); }
+  template <class T> DG_HD static T derivative(T, T y, Attributes) { return T(0.5) / y; }
   template <class V> static V recorded_pullback(const V& g, const V&, const V& y, Attributes) { return 0.5 * g / y; }
   template <class A> static auto vector_value(const A& x) { return x.sqrt(); }
 };
@@ -90,22 +95,22 @@ struct UnaryOp<Op::Sqrt> {  // y = sqrt(x)
 template <>
 struct UnaryOp<Op::Square> {  // y = x^2
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return x * x; }
-  template <class X> static X derivative(const X& x, const X&, Attributes) { return Constant<X>(2) * x; }
+  template <class T> DG_HD static T value(T x, Attributes) { return x * x; }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) { return Constant<X>(2) * x; }
 };
 
 template <>
 struct UnaryOp<Op::Abs> {  // y = |x|
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return std::abs(x); }
-  template <class X> static X derivative(const X& x, const X&, Attributes) { return sign(x); }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::abs(x); }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) { return sign(x); }
 };
 
 template <>
 struct UnaryOp<Op::Tanh> {  // y = tanh x
   static constexpr Uses uses = Uses::Output;
-  template <class T> static T value(T x, Attributes) { return std::tanh(x); }
-  template <class X> static X derivative(const X&, const X& y, Attributes) { return Constant<X>(1) - square(y); }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::tanh(x); }
+  template <class X> DG_HD static X derivative(const X&, const X& y, Attributes) { return Constant<X>(1) - square(y); }
   template <class A> static auto vector_value(const A& x) { return x.tanh(); }
   template <class F, class A> static auto vector_derivative(F scaled, const A&, const A& y) {
     using K = typename A::Scalar;
@@ -116,8 +121,8 @@ struct UnaryOp<Op::Tanh> {  // y = tanh x
 template <>
 struct UnaryOp<Op::Sigmoid> {  // y = 1 / (1 + e^-x)
   static constexpr Uses uses = Uses::Output;
-  template <class T> static T value(T x, Attributes) { return stable_sigmoid(x); }
-  template <class X> static X derivative(const X&, const X& y, Attributes) { return y * (Constant<X>(1) - y); }
+  template <class T> DG_HD static T value(T x, Attributes) { return stable_sigmoid(x); }
+  template <class X> DG_HD static X derivative(const X&, const X& y, Attributes) { return y * (Constant<X>(1) - y); }
   template <class A> static auto vector_value(const A& x) { return x.logistic(); }
   template <class F, class A> static auto vector_derivative(F scaled, const A&, const A& y) {
     using K = typename A::Scalar;
@@ -128,8 +133,8 @@ struct UnaryOp<Op::Sigmoid> {  // y = 1 / (1 + e^-x)
 template <>
 struct UnaryOp<Op::Relu> {  // y = max(x, 0)
   static constexpr Uses uses = Uses::Output;  // y > 0 exactly where x > 0
-  template <class T> static T value(T x, Attributes) { return x > T(0) ? x : T(0); }
-  template <class T> static T derivative(T, T y, Attributes) { return y > T(0) ? T(1) : T(0); }
+  template <class T> DG_HD static T value(T x, Attributes) { return x > T(0) ? x : T(0); }
+  template <class T> DG_HD static T derivative(T, T y, Attributes) { return y > T(0) ? T(1) : T(0); }
   template <class V> static V recorded_pullback(const V& g, const V& x, const V&, Attributes) {
     return g * mask(x, 0.0, std::numeric_limits<double>::infinity());
   }
@@ -138,8 +143,8 @@ struct UnaryOp<Op::Relu> {  // y = max(x, 0)
 template <>
 struct UnaryOp<Op::Silu> {  // y = x sigmoid(x)
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return x * stable_sigmoid(x); }
-  template <class X> static X derivative(const X& x, const X&, Attributes) {
+  template <class T> DG_HD static T value(T x, Attributes) { return x * stable_sigmoid(x); }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) {
     using K = Constant<X>;
     const X s = sigmoid(x);
     return s * (K(1) + x * (K(1) - s));
@@ -156,8 +161,8 @@ struct UnaryOp<Op::Silu> {  // y = x sigmoid(x)
 template <>
 struct UnaryOp<Op::Softplus> {  // y = ln(1 + e^x), computed stably
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::abs(x))); }
-  template <class X> static X derivative(const X& x, const X&, Attributes) { return sigmoid(x); }
+  template <class T> DG_HD static T value(T x, Attributes) { return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-std::abs(x))); }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) { return sigmoid(x); }
   template <class A> static auto vector_value(const A& x) {
     using K = typename A::Scalar;
     return x.max(K(0)) + (-x.abs()).exp().log1p();
@@ -168,8 +173,8 @@ struct UnaryOp<Op::Softplus> {  // y = ln(1 + e^x), computed stably
 template <>
 struct UnaryOp<Op::Sin> {  // y = sin x
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return std::sin(x); }
-  template <class X> static X derivative(const X& x, const X&, Attributes) { return cos(x); }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::sin(x); }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) { return cos(x); }
   template <class A> static auto vector_value(const A& x) { return x.sin(); }
   template <class F, class A> static auto vector_derivative(F scaled, const A& x, const A&) { return scaled(x.cos()); }
 };
@@ -177,8 +182,8 @@ struct UnaryOp<Op::Sin> {  // y = sin x
 template <>
 struct UnaryOp<Op::Cos> {  // y = cos x
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes) { return std::cos(x); }
-  template <class X> static X derivative(const X& x, const X&, Attributes) { return -sin(x); }
+  template <class T> DG_HD static T value(T x, Attributes) { return std::cos(x); }
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes) { return -sin(x); }
   template <class V> static V recorded_pullback(const V& g, const V& x, const V&, Attributes) { return -(g * sin(x)); }
   template <class A> static auto vector_value(const A& x) { return x.cos(); }
   template <class F, class A> static auto vector_derivative(F scaled, const A& x, const A&) { return -scaled(x.sin()); }
@@ -187,18 +192,18 @@ struct UnaryOp<Op::Cos> {  // y = cos x
 template <>
 struct UnaryOp<Op::Sign> {  // y = -1, 0 or 1; no gradient flows
   static constexpr Uses uses = Uses::Nothing;
-  template <class T> static T value(T x, Attributes) { return sign(x); }
-  template <class X> static auto derivative(const X&, const X&, Attributes) { return Constant<X>(0); }
+  template <class T> DG_HD static T value(T x, Attributes) { return sign(x); }
+  template <class X> DG_HD static auto derivative(const X&, const X&, Attributes) { return Constant<X>(0); }
 };
 
 template <>
 struct UnaryOp<Op::Pow> {  // y = x^exponent
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes at) {
+  template <class T> DG_HD static T value(T x, Attributes at) {
     const T p = static_cast<T>(at.exponent);
     return p == T(-1) ? T(1) / x : p == T(2) ? x * x : std::pow(x, p);
   }
-  template <class T> static T derivative(T x, T, Attributes at) {
+  template <class T> DG_HD static T derivative(T x, T, Attributes at) {
     const T p = static_cast<T>(at.exponent);
     return p == T(-1) ? T(-1) / (x * x) : p == T(2) ? T(2) * x : p * std::pow(x, p - T(1));
   }
@@ -210,11 +215,11 @@ struct UnaryOp<Op::Pow> {  // y = x^exponent
 template <>
 struct UnaryOp<Op::Clamp> {  // y = x limited to [lo, hi]
   static constexpr Uses uses = Uses::Input;
-  template <class T> static T value(T x, Attributes at) {
+  template <class T> DG_HD static T value(T x, Attributes at) {
     const T lo = static_cast<T>(at.bounds.lo), hi = static_cast<T>(at.bounds.hi);
     return x < lo ? lo : (x > hi ? hi : x);
   }
-  template <class X> static X derivative(const X& x, const X&, Attributes at) {
+  template <class X> DG_HD static X derivative(const X& x, const X&, Attributes at) {
     using K = Constant<X>;
     return mask(x, K(at.bounds.lo), K(at.bounds.hi));
   }
@@ -223,26 +228,28 @@ struct UnaryOp<Op::Clamp> {  // y = x limited to [lo, hi]
 template <>
 struct UnaryOp<Op::Scale> {  // y = factor x
   static constexpr Uses uses = Uses::Nothing;
-  template <class T> static T value(T x, Attributes at) { return static_cast<T>(at.factor) * x; }
-  template <class X> static auto derivative(const X&, const X&, Attributes at) { return Constant<X>(at.factor); }
+  template <class T> DG_HD static T value(T x, Attributes at) { return static_cast<T>(at.factor) * x; }
+  template <class X> DG_HD static auto derivative(const X&, const X&, Attributes at) { return Constant<X>(at.factor); }
 };
 
 template <>
 struct UnaryOp<Op::AddScalar> {  // y = x + addend
   static constexpr Uses uses = Uses::Nothing;
-  template <class T> static T value(T x, Attributes at) { return x + static_cast<T>(at.addend); }
-  template <class X> static auto derivative(const X&, const X&, Attributes) { return Constant<X>(1); }
+  template <class T> DG_HD static T value(T x, Attributes at) { return x + static_cast<T>(at.addend); }
+  template <class X> DG_HD static auto derivative(const X&, const X&, Attributes) { return Constant<X>(1); }
   template <class V> static V recorded_pullback(const V& g, const V&, const V&, Attributes) { return g; }
 };
 
 template <>
 struct UnaryOp<Op::Mask> {  // y = 1 where lo < x < hi, else 0; no gradient flows
   static constexpr Uses uses = Uses::Nothing;
-  template <class T> static T value(T x, Attributes at) {
+  template <class T> DG_HD static T value(T x, Attributes at) {
     return mask(x, static_cast<T>(at.bounds.lo), static_cast<T>(at.bounds.hi));
   }
-  template <class X> static auto derivative(const X&, const X&, Attributes) { return Constant<X>(0); }
+  template <class X> DG_HD static auto derivative(const X&, const X&, Attributes) { return Constant<X>(0); }
 };
+
+// clang-format on
 
 // ---- generated from the rows ----------------------------------------------------------------
 
