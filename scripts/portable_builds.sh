@@ -32,13 +32,15 @@ done
 # out the three tests whose program forks (io/csv, io/atomic_write, nn/checkpoint: a child killed
 # midway): under Debian's qemu-user 7.2 on this machine's kernel (Linux 6.18) a forked child spins
 # for ever, even in a C program that only forks and exits, so they hang until meson kills them.
-# And the two sharded-step tests (distributed/sharded_gradient, distributed/sharded_allocation:
-# 2 s natively, still running after 7 minutes under qemu on 2026-12-07, cause not found).
+# The same bug hangs a guest that starts a second thread (a C program that creates and joins one
+# pthread hangs), so it also leaves out the tests that run with 2 threads to compare the bits
+# (set_num_threads(2) or the 1-and-2-threads helper of tests/nn/graph_test_helpers.hpp).
 # Kept: every other test, among them autodiff/matmul and portable/row_kernel_vs_eigen (the NEON
 # row kernel).
 slow_under_qemu=(autodiff/threads autodiff/ops_gradcheck autodiff/tape nn/checkpoint nn/field_fit_fourier
   nn/field_fit_siren nn/field_derivatives integrators/langevin datasets/own_dataset io/atomic_write io/csv
-  distributed/sharded_gradient distributed/sharded_allocation)
+  distributed/sharded_gradient distributed/sharded_allocation nn/trainer nn/graph_egnn
+  nn/graph_message_passing physics/cell_list datasets/cli datasets/determinism)
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"  # as scripts/quickstart.sh test
 start=$(date +%s)
 phase() { echo "=== [$(($(date +%s) - start)) s] $*"; }
