@@ -27,23 +27,30 @@ Forecast forecast(LorentzModel& model, const datasets::Trajectories& test, std::
   for (std::int64_t first = 0; first < S; first += batch) {
     const std::int64_t count = std::min(batch, S - first);
     const nn::GraphBatch g = nn::fully_connected(count, N);
-    tape.reset();
     Tensor<float> charges(Shape{count * N, 1});
     for (std::int64_t k = 0; k < count * N; ++k)
       charges[k] = static_cast<float>(test.charges[std::size_t(first * N + k)]);
-    const Var<float> q = tape.constant(charges);
+    Tensor<float> x = examples::frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
+    Tensor<float> v = examples::frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
     try {
-      rollout(tape, model, g, tape.constant(examples::frame_rows(test.positions, test, first, count, observed - 1)),
-              tape.constant(examples::frame_rows(test.velocities, test, first, count, observed - 1)), q,
-              edge_charge_products(g, q), test.dt_frame, substeps, static_cast<int>(H),
-              [&](int k, const Var<float>& x, const Var<float>& v) {
-                for (std::int64_t s = 0; s < count; ++s)
-                  for (std::int64_t j = 0; j < N * d; ++j) {
-                    const std::size_t at = static_cast<std::size_t>((first + s) * H * N * d + k * N * d + j);
-                    px[at] = x.data()[s * N * d + j];
-                    pv[at] = v.data()[s * N * d + j];
-                  }
-              });
+      for (std::int64_t k = 0; k < H; ++k) {
+        // One frame per tape, as field_discovery's forecast: the state leaves the tape after each
+        // frame (the same floats go back in, so the bits are those of one long rollout), and memory
+        // is that of one frame's substeps, not of all H frames (806 MB for the default run).
+        tape.reset();
+        const Var<float> q = tape.constant(charges);
+        rollout(tape, model, g, tape.constant(x), tape.constant(v), q, edge_charge_products(g, q), test.dt_frame,
+                substeps, 1, [&](int, const Var<float>& xn, const Var<float>& vn) {
+                  std::copy(xn.data(), xn.data() + x.numel(), x.data());
+                  std::copy(vn.data(), vn.data() + v.numel(), v.data());
+                });
+        for (std::int64_t s = 0; s < count; ++s)
+          for (std::int64_t j = 0; j < N * d; ++j) {
+            const std::size_t at = static_cast<std::size_t>((first + s) * H * N * d + k * N * d + j);
+            px[at] = x[s * N * d + j];
+            pv[at] = v[s * N * d + j];
+          }
+      }
     } catch (const integrators::NonFiniteStateError&) {
       // The integrator stops on a NaN or Inf: the frames not reached stay NaN.
     }
