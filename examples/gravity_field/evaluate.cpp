@@ -83,8 +83,8 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
   for (std::int64_t first = 0; first < S; first += batch) {
     const std::int64_t count = std::min(batch, S - first);
     tape.reset();
-    const Tensor<float> x0 = examples::frame_rows(test.positions, test, first, count, observed - 1);
-    const Tensor<float> v0 = examples::frame_rows(test.velocities, test, first, count, observed - 1);
+    const Tensor<float> x0 = examples::frame_rows(test.positions, test, first, count, observed - 1);   // (count*N, d)
+    const Tensor<float> v0 = examples::frame_rows(test.velocities, test, first, count, observed - 1);  // (count*N, d)
     auto record = [&](int k, const float* x, const float* v) {
       for (std::int64_t s = 0; s < count; ++s)
         for (std::int64_t i = 0; i < N; ++i) {
@@ -109,14 +109,36 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
     }
     std::int64_t frames_done = 0;
     try {
-      const Var<float> codes = model->has_code()
-                                   ? code_rows(codes_on(tape, *model, test, first, count, observed, stride), count, N)
-                                   : Var<float>{};
-      rollout(tape, *model, nn::fully_connected(count, N), tape.constant(x0), tape.constant(v0), codes, test.dt_frame,
-              substeps, static_cast<int>(H), [&](int k, const Var<float>& x, const Var<float>& v) {
-                record(k, x.data(), v.data());
-                frames_done = k + 1;
-              });
+      // The codes of the batch, then each frame in chunks of simulations, one tape each: the state
+      // (and the codes) leave the tape after a frame and the same floats go back in, so the bits
+      // are those of one long rollout of the batch (a simulation's rollout depends on its own rows
+      // alone), and memory is that of one chunk's frame, not of the batch's whole horizon (2.4 GB
+      // for the default run). The codes stay per batch: the encoder's rounding depends on it.
+      constexpr std::int64_t kChunk = 100;  // simulations per tape
+      Tensor<float> codes;                  // (count*N, Z) each particle's simulation code
+      if (model->has_code()) {
+        const Var<float> z = code_rows(codes_on(tape, *model, test, first, count, observed, stride), count, N);
+        codes = Tensor<float>(z.shape(), std::vector<float>(z.data(), z.data() + z.numel()));
+      }
+      const index_t Z = model->has_code() ? codes.shape()[1] : 0;
+      Tensor<float> x = x0, v = v0;  // (count*N, d)
+      for (int k = 0; k < H; ++k) {
+        for (std::int64_t c0 = 0; c0 < count; c0 += kChunk) {
+          const std::int64_t n = std::min(kChunk, count - c0), rows = n * N;
+          float* xc = x.data() + c0 * N * kD;  // (n*N, d) this chunk's rows
+          float* vc = v.data() + c0 * N * kD;
+          tape.reset();
+          rollout(tape, *model, nn::fully_connected(n, N), tape.constant(Shape{rows, kD}, xc),
+                  tape.constant(Shape{rows, kD}, vc),
+                  Z > 0 ? tape.constant(Shape{rows, Z}, codes.data() + c0 * N * Z) : Var<float>{}, test.dt_frame,
+                  substeps, 1, [&](int, const Var<float>& xn, const Var<float>& vn) {
+                    std::copy(xn.data(), xn.data() + rows * kD, xc);
+                    std::copy(vn.data(), vn.data() + rows * kD, vc);
+                  });
+        }
+        record(k, x.data(), v.data());
+        frames_done = k + 1;
+      }
     } catch (const integrators::NonFiniteStateError& e) {
       if (f.finite) f.finite = false, f.divergence = e.what();
       reached = std::min(reached, frames_done);
@@ -197,10 +219,23 @@ nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, st
     }
   Tape<float> tape;
   NoGradGuard<float> no_grad(tape);
-  const Var<float> codes =
-      model.has_code() ? code_rows(codes_on(tape, model, t, 0, S, observed, stride), S, P) : Var<float>{};
-  const Var<float> E = model.field(tape, tape.constant(points), codes);  // (S*P, d)
-  for (index_t k = 0; k < S * P * kD; ++k) learned[k] = E.data()[k];
+  Tensor<float> codes;  // (S, Z)
+  if (model.has_code()) {
+    const Var<float> z = codes_on(tape, model, t, 0, S, observed, stride);
+    codes = Tensor<float>(z.shape(), std::vector<float>(z.data(), z.data() + z.numel()));
+  }
+  // The field in batches of simulations, one tape each (each point's value depends on its own row
+  // alone: the same bits as one batch of all S * P points, with the memory of one batch).
+  constexpr index_t kSims = 25;
+  for (index_t first = 0; first < S; first += kSims) {
+    const index_t n = std::min(kSims, S - first);
+    tape.reset();
+    Var<float> code;
+    if (model.has_code())
+      code = code_rows(tape.constant(Shape{n, codes.shape()[1]}, codes.data() + first * codes.shape()[1]), n, P);
+    const Var<float> E = model.field(tape, tape.constant(Shape{n * P, kD}, points.data() + first * P * kD), code);
+    std::copy(E.data(), E.data() + n * P * kD, learned.data() + first * P * kD);  // (n*P, d)
+  }
   return nn::field_metrics(truth, learned);
 }
 
@@ -252,7 +287,7 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
     seen += n;
     return model.field(tape, x, code);
   };
-  const nn::FieldDerivatives D = nn::field_derivatives<float>(field, all_points, 4096);
+  const nn::FieldDerivatives D = nn::field_derivatives<float>(field, all_points, 1024);
   for (std::int64_t s = 0; s < S; ++s) {
     const index_t a = first[static_cast<std::size_t>(s)], n = first[static_cast<std::size_t>(s + 1)] - a;
     if (n == 0) continue;
