@@ -162,4 +162,26 @@ Trajectories load_trajectories(const std::string& path) {
   }
 }
 
+Trajectories select_simulations(const Trajectories& t, std::int64_t first, std::int64_t last) {
+  if (first < 0 || last < first || last > t.sims)
+    throw DatasetError(t.source + ": simulations [" + std::to_string(first) + ", " + std::to_string(last) +
+                       ") asked for, the split has " + std::to_string(t.sims));
+  Trajectories out;
+  out.source = t.source + " (simulations " + std::to_string(first) + " to " + std::to_string(last - 1) + ")";
+  out.sims = last - first;
+  out.frames = t.frames;
+  out.particles = t.particles;
+  out.dim = t.dim;
+  out.dt_frame = t.dt_frame;
+  const auto block = [&](const std::vector<double>& x, std::int64_t per_sim, std::vector<double>& y) {
+    if (x.empty()) return;
+    y.assign(x.begin() + first * per_sim, x.begin() + last * per_sim);
+  };
+  block(t.positions, t.frames * t.particles * t.dim, out.positions);
+  block(t.velocities, t.frames * t.particles * t.dim, out.velocities);
+  block(t.masses, t.particles, out.masses);
+  block(t.charges, t.particles, out.charges);
+  return out;
+}
+
 }  // namespace dg::datasets

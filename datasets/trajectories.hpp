@@ -45,4 +45,8 @@ Trajectories load_trajectories(const std::string& path);
 // The same checks on arrays already in memory; `where` names them in messages.
 Trajectories trajectories_from_arrays(io::NamedArrays arrays, const std::string& where);
 
+// Simulations [first, last) of `t` as trajectories of their own (positions, velocities, masses,
+// charges, dt_frame; `others` is not copied). DatasetError naming t.source for a bad range.
+Trajectories select_simulations(const Trajectories& t, std::int64_t first, std::int64_t last);
+
 }  // namespace dg::datasets

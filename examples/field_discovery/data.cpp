@@ -37,11 +37,13 @@ void check_split(const datasets::Trajectories& t, std::int64_t min_frames) {
 }  // namespace
 
 ElectrostaticData load_electrostatic(const std::string& dir, std::int64_t train, std::int64_t test, std::uint64_t seed,
-                                     std::int64_t min_frames) {
+                                     std::int64_t min_frames, const examples::TrainShards& train_shards) {
   using namespace datasets;
-  examples::Splits s = examples::load_splits(dir, electrostatic_generator(), train, 0, test, seed);
+  examples::Splits s = examples::load_splits(dir, electrostatic_generator(), train, 0, test, seed, {}, train_shards);
   ElectrostaticData out;
   out.train = std::move(s.train);
+  out.train_sims = s.train_sims;
+  out.train_is_block = train_shards.shards > 0;
   out.test = std::move(s.test);
   out.coulomb_k = s.params.real("coulomb_k");
   out.force_cap = s.params.real("force_cap");
@@ -56,6 +58,10 @@ ElectrostaticData load_electrostatic(const std::string& dir, std::int64_t train,
   }
   if (out.train.dt_frame <= 0) throw DatasetError(out.train.source + ": no dt_frame (time between frames)");
   return out;
+}
+
+const datasets::Trajectories& density_positions(const ElectrostaticData& data) {
+  return data.train_is_block ? data.test : data.train;
 }
 
 }  // namespace dg::field_discovery

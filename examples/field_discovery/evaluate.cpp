@@ -143,7 +143,7 @@ Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t obser
 }
 
 FieldGrid make_field_grid(const ElectrostaticData& data, index_t G, double exclusion) {
-  const datasets::Trajectories& t = data.train;
+  const datasets::Trajectories& t = density_positions(data);
   // The true field is the sources' field: a NaN there would only surface after training.
   for (const auto* array : {&data.source_positions, &data.source_charges})
     for (index_t k = 0; k < array->numel(); ++k)

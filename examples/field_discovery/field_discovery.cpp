@@ -19,12 +19,15 @@
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed (e.g. a diverged training loss),
 // 2 bad input (options, data, a checkpoint that does not fit or was made with other settings),
 // 3 a check failed (a diverged forecast always; a missed target with --check), 4 --interrupt-after.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
 
 #include "autodiff/parallel.hpp"
 #include "datasets/error.hpp"
+#include "datasets/shard_windows.hpp"
+#include "distributed/shards.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/finish_run.hpp"
@@ -50,7 +53,8 @@ nn::Settings training_settings(const examples::Options& opt) {
                      "velocity-weight", "hidden", "field-width", "field-layers", "fourier", "sigma", "seed"});
   // Shards change the bits of a step; a checkpoint made without them records none.
   for (const auto& [name, value] : opt.values())
-    if (name == "shards" && value != "0") out.emplace_back(name, value);
+    if ((name == "shards" && value != "0") || (name == "shard-data" && opt.given("shard-data")))
+      out.emplace_back(name, value);
   return out;
 }
 
@@ -96,6 +100,9 @@ int run(int argc, char** argv) {
                "the published split sizes, 50,000 training and 10,000 test simulations (Aether's), and the "
                "models field, aether and no_field at 20,000 steps each: about 40 minutes on 2 idle cores (estimated); "
                "progress lines with the time left; resumable with --resume");
+  bool& shard_data = opt.flag("shard-data",
+                              "with --shards S: shard s trains on its own block of the training simulations, and each "
+                              "MPI rank generates or reads only the blocks of its shards (docs/distributed.md)");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
   opt.parse(argc, argv);
@@ -130,14 +137,26 @@ int run(int argc, char** argv) {
         train_sims, test_sims, static_cast<long long>(so.seed));
     std::fflush(stdout);
   }
-  const ElectrostaticData data =
-      load_electrostatic(data_dir, train_sims, test_sims, static_cast<std::uint64_t>(so.seed), observed + horizon);
+  if (shard_data && shards < distributed::world().size())
+    throw std::invalid_argument("--shard-data: each of the " + std::to_string(distributed::world().size()) +
+                                " ranks must own a shard, --shards is " + std::to_string(shards));
+  const std::pair<std::int64_t, std::int64_t> owned = distributed::owned_shards(
+      std::max<std::int64_t>(shards, 1), distributed::world().size(), distributed::world().rank());
+  const ElectrostaticData data = load_electrostatic(
+      data_dir, train_sims, test_sims, static_cast<std::uint64_t>(so.seed), observed + horizon,
+      shard_data ? examples::TrainShards{shards, owned.first, owned.second} : examples::TrainShards{});
   if (data.train.frames <= window)
     throw datasets::DatasetError(data.train.source + ": " + std::to_string(data.train.frames) +
                                  " frames, too few for --window " + std::to_string(window));
   std::printf("data: %s (%lld train, %lld test simulations, %lld particles, %lld sources)\n", data.origin.c_str(),
-              static_cast<long long>(data.train.sims), static_cast<long long>(data.test.sims),
+              static_cast<long long>(data.train_sims), static_cast<long long>(data.test.sims),
               static_cast<long long>(data.train.particles), static_cast<long long>(data.source_charges.numel()));
+  if (shard_data) {
+    const auto [first, last] = datasets::simulation_block(data.train_sims, shards, owned.first, owned.second);
+    std::printf("data per shard: rank %d holds shards [%lld, %lld), training simulations [%lld, %lld)\n",
+                distributed::world().rank(), static_cast<long long>(owned.first), static_cast<long long>(owned.second),
+                static_cast<long long>(first), static_cast<long long>(last));
+  }
 
   const FieldGrid grid = make_field_grid(data, grid_points, exclusion);  // checks the sources before training
   const nn::Settings settings = training_settings(opt);
@@ -184,7 +203,9 @@ int run(int argc, char** argv) {
                         .curve_path = out + "training_" + name + ".csv",
                         .stop_after = interrupt_after,
                         .on_step = [&](std::int64_t step) { clock.step(step); },
-                        .shards = shards},
+                        .shards = shards,
+                        .shard_data = shard_data,
+                        .train_sims = data.train_sims},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     if (r.training.stopped) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());

@@ -229,19 +229,18 @@ io::Json results_json(const std::vector<ModelResult>& results, const std::vector
   for (const auto& [k, v] : settings) settings_json.set(k, v);
   bool all = true;
   for (const Check& c : checks) all = all && c.passed();
-  return io::Json::object(
-      {{"experiment", "field_discovery"},
-       {"data", data.origin},
-       {"train_simulations", data.train.sims},
-       {"test_simulations", data.test.sims},
-       {"grid", io::Json::object({{"points_per_axis", static_cast<std::int64_t>(grid.xs.size())},
-                                  {"x", io::Json::array({grid.xs.front(), grid.xs.back()})},
-                                  {"y", io::Json::array({grid.ys.front(), grid.ys.back()})}})},
-       {"models", std::move(models)},
-       {"checks", examples::checks_json(checks)},
-       {"all_checks_passed", all},
-       {"settings", std::move(settings_json)},
-       {"seconds", seconds}});
+  return io::Json::object({{"experiment", "field_discovery"},
+                           {"data", data.origin},
+                           {"train_simulations", data.train_sims},
+                           {"test_simulations", data.test.sims},
+                           {"grid", io::Json::object({{"points_per_axis", static_cast<std::int64_t>(grid.xs.size())},
+                                                      {"x", io::Json::array({grid.xs.front(), grid.xs.back()})},
+                                                      {"y", io::Json::array({grid.ys.front(), grid.ys.back()})}})},
+                           {"models", std::move(models)},
+                           {"checks", examples::checks_json(checks)},
+                           {"all_checks_passed", all},
+                           {"settings", std::move(settings_json)},
+                           {"seconds", seconds}});
 }
 
 void write_files(const std::string& out, const std::vector<ModelResult>& results, const ElectrostaticData& data,

@@ -32,7 +32,7 @@ SourceReport find_sources(DynamicsModel& model, const ElectrostaticData& data, c
   r.derivatives = nn::field_derivatives<float>(field, r.points);
 
   // Training positions: counted at the nearest grid point, and within kMissedRadius of each source.
-  const std::vector<double>& pos = data.train.positions;  // (..., 2)
+  const std::vector<double>& pos = density_positions(data).positions;  // (..., 2)
   const index_t S = data.source_charges.numel();
   r.density.assign(std::size_t(P), 0.0);
   r.density_near_truth.assign(std::size_t(S), 0.0);

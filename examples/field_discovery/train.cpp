@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "datasets/shard_windows.hpp"
 #include "datasets/window_shards.hpp"
 #include "datasets/windows.hpp"
 #include "distributed/world.hpp"
@@ -40,8 +42,8 @@ void relative_weights(const datasets::WindowBatch<float>& batch, std::size_t f, 
 
 TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, const TrainOptions& o,
                   nn::ProgressLine& progress, int model_index, int model_count) {
-  datasets::WindowLoader<float> loader(
-      data, {.input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed});
+  const datasets::WindowOptions windows{
+      .input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed};
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
   nn::StepTrainerOptions to =
       examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
@@ -51,40 +53,51 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   to.shards = o.shards;
   to.communicator = &distributed::world();
   nn::StepTrainer<float> trainer(model, adam, std::move(to));
-  datasets::WindowShards<float> shards(o.shards);
   TrainRecord record{.resumed_from = trainer.step()};
 
-  examples::StepBatches batches(loader);
-  std::vector<Tensor<float>> weights(std::size_t(shards.shards()));  // per shard: (B*N, 1) relative_weights
+  // The windows of shard s at step k and their rows in it: a cut of the step's batch, or, with
+  // data per shard, the shard's own batch (all its rows).
+  std::optional<datasets::WindowLoader<float>> loader;
+  std::optional<examples::StepBatches> batches;
+  std::optional<datasets::ShardWindows<float>> own;
+  datasets::WindowShards<float> cuts(o.shards);
+  if (o.shard_data)
+    own.emplace(data, o.train_sims, o.shards,
+                distributed::owned_shards(o.shards, distributed::world().size(), distributed::world().rank()), windows);
+  else
+    batches.emplace(loader.emplace(data, windows));
+  std::vector<Tensor<float>> weights(std::size_t(std::max<std::int64_t>(o.shards, 1)));  // per shard: relative_weights
   while (trainer.running()) {
-    const datasets::WindowBatch<float>& batch = batches.at(trainer.step());
-    const Tensor<float>& charges = batches.charges();  // (B*N, 1)
+    const std::int64_t step = trainer.step();
+    const datasets::WindowBatch<float>* batch = o.shard_data ? nullptr : &batches->at(step);
 
-    // With shards, shard s rolls out its windows (rows [r0, r1) of the batch) and returns its
-    // share of the batch's loss; the relative weights are those of the whole batch.
+    // With shards, shard s rolls out its windows and returns its share of the batch's loss; the
+    // relative weights are those of the whole batch (of the shard's own batch with shard_data).
     trainer.train_step([&](Tape<float>& tape, std::int64_t s) {
-      const datasets::WindowBatch<float>& part = o.shards > 0 ? shards.cut(batch, s) : batch;
+      const datasets::WindowBatch<float>& whole = o.shard_data ? own->at(step, s) : *batch;
+      const datasets::WindowBatch<float>& part = o.shards > 0 && !o.shard_data ? cuts.cut(whole, s) : whole;
       const std::pair<index_t, index_t> rows =
-          o.shards > 0 ? shards.rows(batch, s) : std::pair<index_t, index_t>{0, charges.numel()};
+          o.shards > 0 && !o.shard_data ? cuts.rows(whole, s) : std::pair<index_t, index_t>{0, whole.charges.numel()};
       const index_t r0 = rows.first, r1 = rows.second;
       Tensor<float>& shard_weights = weights[std::size_t(s)];
       Var<float> loss;
       rollout(tape, model, part.graph, tape.constant(part.input_positions[0]), tape.constant(part.input_velocities[0]),
-              tape.constant(Shape{r1 - r0, 1}, charges.data() + r0), data.dt_frame, o.substeps,
+              tape.constant(Shape{r1 - r0, 1}, whole.charges.data() + r0), data.dt_frame, o.substeps,
               static_cast<int>(o.window), [&](int k, const Var<float>& q, const Var<float>& v) {
                 const auto f = static_cast<std::size_t>(k);
                 Var<float> l = square(q - tape.constant(part.target_positions[f]));  // (M, d)
                 if (o.velocity_weight > 0)
                   l = l + o.velocity_weight * square(v - tape.constant(part.target_velocities[f]));
                 if (o.relative_floor > 0) {
-                  relative_weights(batch, f, data.dt_frame, o.relative_floor, shard_weights);
+                  relative_weights(whole, f, data.dt_frame, o.relative_floor, shard_weights);
                   l = l * tape.constant(Shape{r1 - r0, 1}, shard_weights.data() + r0);
                 }
                 l = mean(l);
                 loss = loss.valid() ? loss + l : l;
               });
       loss = loss / static_cast<double>(o.window);
-      return o.shards > 0 ? loss * shards.share(batch, s) : loss;
+      if (o.shards == 0) return loss;
+      return loss * (o.shard_data ? own->share(s) : cuts.share(whole, s));
     });
     if (o.on_step) o.on_step(trainer.step());
   }

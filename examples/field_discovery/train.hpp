@@ -11,7 +11,8 @@
 // strong one (measured: median field cosine 0.6 -> 0.96 at equal budget, see README).
 //
 // Windows come from datasets::WindowLoader (every (simulation, start) pair, shuffled per epoch by
-// the seed), and step k always trains on batch k of that order: a run resumed from a checkpoint
+// the seed; with shard_data, one loader per shard over its block of simulations: ShardWindows),
+// and step k always trains on batch k of that order: a run resumed from a checkpoint
 // (parameters, Adam's state and the step count) sees the same batches as one never interrupted.
 // The step itself, the curve file, the checkpoints and the resume are nn::StepTrainer's: the
 // checkpoint also holds the run's settings (a resume with other settings is refused unless
@@ -54,6 +55,10 @@ struct TrainOptions {
                                        // interruption would (checkpoint saved); for tests
   std::function<void(std::int64_t)> on_step;  // called with the count of steps done after each step
   std::int64_t shards = 0;             // >= 1: data-parallel steps of this many shards (nn::StepTrainer)
+  bool shard_data = false;             // with shards: shard s trains on its own block of simulations
+                                       // (datasets/shard_windows.hpp); `data` then holds the blocks of
+                                       // this process's shards and train_sims counts the whole split
+  std::int64_t train_sims = 0;
 };
 
 // resumed_from, seconds, final_loss (mean of the last 100 steps), ms_per_step, stopped, the curve.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "datasets/generate.hpp"
+#include "datasets/trajectories.hpp"
 #include "io/npy.hpp"
 
 namespace dg::datasets::test {
@@ -37,6 +38,33 @@ inline std::vector<double> values(const io::NamedArrays& a, const std::string& n
 // The state of a frame: (N, d) rows starting at `offset` of a (S, F, N, d) array.
 inline std::vector<double> rows(const std::vector<double>& x, std::size_t offset, std::size_t count) {
   return {x.begin() + static_cast<std::ptrdiff_t>(offset), x.begin() + static_cast<std::ptrdiff_t>(offset + count)};
+}
+
+// The value stored at (sim, frame, particle, component): distinct for every place and kind.
+inline double coded(std::int64_t s, std::int64_t f, std::int64_t n, std::int64_t c, bool velocity) {
+  return (velocity ? -1.0 : 1.0) * (1000.0 * static_cast<double>(s) + 10.0 * static_cast<double>(f) +
+                                    0.5 * static_cast<double>(n) + 0.125 * static_cast<double>(c) + 1.0);
+}
+
+// Trajectories whose every value names its place: S simulations of F frames, N particles, d dimensions; charge of (s,
+// n) = s - n, mass s + n + 1.
+inline Trajectories coded_trajectories(std::int64_t S, std::int64_t F, std::int64_t N, std::int64_t d) {
+  Trajectories t;
+  t.source = "coded";
+  t.sims = S, t.frames = F, t.particles = N, t.dim = d;
+  for (std::int64_t s = 0; s < S; ++s)
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t n = 0; n < N; ++n)
+        for (std::int64_t c = 0; c < d; ++c) {
+          t.positions.push_back(coded(s, f, n, c, false));
+          t.velocities.push_back(coded(s, f, n, c, true));
+        }
+  for (std::int64_t s = 0; s < S; ++s)
+    for (std::int64_t n = 0; n < N; ++n) {
+      t.charges.push_back(static_cast<double>(s - n));
+      t.masses.push_back(static_cast<double>(s + n + 1));
+    }
+  return t;
 }
 
 // The message of the DatasetError thrown by f (empty if none).

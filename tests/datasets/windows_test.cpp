@@ -19,36 +19,12 @@
 
 using namespace dg;
 using namespace dg::datasets;
+using dg::datasets::test::coded;
+using dg::datasets::test::coded_trajectories;
 using dg::datasets::test::error_of;
 using dg::io::test::ScratchDir;
 
 namespace {
-
-// The value stored at (sim, frame, particle, component): distinct for every place and kind.
-double coded(std::int64_t s, std::int64_t f, std::int64_t n, std::int64_t c, bool velocity) {
-  return (velocity ? -1.0 : 1.0) * (1000.0 * static_cast<double>(s) + 10.0 * static_cast<double>(f) +
-                                    0.5 * static_cast<double>(n) + 0.125 * static_cast<double>(c) + 1.0);
-}
-
-// S simulations of F frames, N particles, d dimensions; charge of (s, n) = s - n, mass s + n + 1.
-Trajectories coded_trajectories(std::int64_t S, std::int64_t F, std::int64_t N, std::int64_t d) {
-  Trajectories t;
-  t.source = "coded";
-  t.sims = S, t.frames = F, t.particles = N, t.dim = d;
-  for (std::int64_t s = 0; s < S; ++s)
-    for (std::int64_t f = 0; f < F; ++f)
-      for (std::int64_t n = 0; n < N; ++n)
-        for (std::int64_t c = 0; c < d; ++c) {
-          t.positions.push_back(coded(s, f, n, c, false));
-          t.velocities.push_back(coded(s, f, n, c, true));
-        }
-  for (std::int64_t s = 0; s < S; ++s)
-    for (std::int64_t n = 0; n < N; ++n) {
-      t.charges.push_back(static_cast<double>(s - n));
-      t.masses.push_back(static_cast<double>(s + n + 1));
-    }
-  return t;
-}
 
 // Trajectories of pseudo-random values (a fixed hash, not the library's engine).
 Trajectories random_trajectories(std::int64_t S, std::int64_t F, std::int64_t N, std::int64_t d) {

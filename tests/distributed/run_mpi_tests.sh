@@ -3,9 +3,13 @@
 # from 1 thread, 2 threads, mpirun -np 2 and -np 4 (1 thread per rank) at the same number of
 # shards; a run interrupted under 2 ranks and resumed under 2 ranks ends with the same bytes; a
 # rank that throws, and a rank that dies, end the job with an error instead of a hang (timeout).
-#   run_mpi_tests.sh PATH/TO/sharded_training
+# With the field_discovery program as a second argument, also its data per shard (--shard-data):
+# each rank generates only its shards' training simulations, and the checkpoints and results are
+# those of 1 thread holding them all, under -np 2 and -np 4.
+#   run_mpi_tests.sh PATH/TO/sharded_training [PATH/TO/field_discovery]
 set -u
 prog=$1
+field_discovery=${2:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Oversubscribed (more ranks than cores) and as root (CI runs as root).
@@ -47,4 +51,25 @@ for fault in "--fail-rank 1 --fail-step 5" "--die-rank 1 --die-step 5"; do
     echo "ok: $fault ends the job with status $rc"
   fi
 done
+if [ -n "$field_discovery" ]; then
+  args=(--quick --quiet --shard-data --shards 4 --models field,no_field --train 80 --test 20 --steps 20 --grid 10
+        --source-grid 20)
+  results() { grep -v -E '"(seconds|train_seconds|ms_per_step|threads|out)":' "$1/results.json"; }
+  OMP_NUM_THREADS=1 run "$tmp/fd1" "$field_discovery" "${args[@]}" --out "$tmp/fd1"
+  for np in 2 4; do
+    run "$tmp/fd$np" "${mpi[@]}" -np $np "$field_discovery" "${args[@]}" --out "$tmp/fd$np"
+    if cmp -s "$tmp/fd1/checkpoint_field.npz" "$tmp/fd$np/checkpoint_field.npz" &&
+       cmp -s "$tmp/fd1/checkpoint_no_field.npz" "$tmp/fd$np/checkpoint_no_field.npz" &&
+       cmp -s <(results "$tmp/fd1") <(results "$tmp/fd$np"); then
+      echo "ok: field_discovery --shard-data under mpirun -np $np gives the bytes of 1 thread"
+    else
+      echo "FAIL: field_discovery --shard-data under mpirun -np $np differs from 1 thread"; fail=1
+    fi
+  done
+  # Each rank held only its own block: 2 ranks, 4 shards of 80 simulations.
+  for block in "rank 0 holds shards [0, 2), training simulations [0, 40)" \
+               "rank 1 holds shards [2, 4), training simulations [40, 80)"; do
+    grep -q -F "$block" "$tmp/fd2.log" || { echo "FAIL: no line '$block' under -np 2"; cat "$tmp/fd2.log"; fail=1; }
+  done
+fi
 exit $fail
