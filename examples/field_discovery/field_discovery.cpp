@@ -98,7 +98,7 @@ int run(int argc, char** argv) {
   bool& published =
       opt.flag("published",
                "the published split sizes, 50,000 training and 10,000 test simulations (Aether's), and the "
-               "models field, aether and no_field at 20,000 steps each: about 40 minutes on 2 idle cores (estimated); "
+               "models field, aether and no_field at 20,000 steps each: 50 minutes on 2 shared cores (measured); "
                "progress lines with the time left; resumable with --resume");
   bool& shard_data = opt.flag("shard-data",
                               "with --shards S: shard s trains on its own block of the training simulations, and each "
