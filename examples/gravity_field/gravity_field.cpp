@@ -37,9 +37,13 @@ namespace {
 
 // The settings a checkpoint must have been made with to be resumed (those that change training).
 nn::Settings training_settings(const examples::Options& opt) {
-  return opt.values_of({"data", "train", "steps", "batch", "window", "substeps", "lr", "clip", "velocity-weight",
-                        "relative-floor", "hidden", "field-width", "field-layers", "code", "encoder-width",
-                        "context-stride", "observed", "seed"});
+  nn::Settings out = opt.values_of({"data", "train", "steps", "batch", "window", "substeps", "lr", "clip",
+                                    "velocity-weight", "relative-floor", "hidden", "field-width", "field-layers",
+                                    "code", "encoder-width", "context-stride", "observed", "seed"});
+  // Shards change the bits of a step; a checkpoint made without them records none.
+  for (const auto& [name, value] : opt.values())
+    if (name == "shards" && value != "0") out.emplace_back(name, value);
+  return out;
 }
 
 int run(int argc, char** argv) {
@@ -54,6 +58,10 @@ int run(int argc, char** argv) {
   std::string& models = opt.add("models", "dynamic_field,static_field,no_field", "models to train");
   std::int64_t& steps = opt.add("steps", std::int64_t{1500}, "training steps per model", std::int64_t{1});
   std::int64_t& batch = opt.add("batch", std::int64_t{32}, "simulations (one window each) per step", std::int64_t{1});
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each step's windows into this many shards, one tape each, on the threads (0: one "
+                                 "tape; results depend on this, not on threads; docs/distributed.md)",
+                                 std::int64_t{0});
   std::int64_t& window =
       opt.add("window", std::int64_t{2}, "frames rolled out per training window", std::int64_t{1}, std::int64_t{48});
   int& substeps = opt.add("substeps", 10, "leapfrog steps per frame (0.1 time units)", 1, 1000);
@@ -153,7 +161,8 @@ int run(int argc, char** argv) {
                         .resume = resume,
                         .settings = settings,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
-                        .curve_path = out + "training_" + name + ".csv"},
+                        .curve_path = out + "training_" + name + ".csv",
+                        .shards = shards},
                        progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
     r.forecast = forecast(&model, data.test, observed, horizon, substeps, stride);
     if (model.has_field()) {

@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
+#include "distributed/shards.hpp"
 #include "examples/common/rollout_training.hpp"
 #include "nn/adam.hpp"
 
@@ -73,33 +76,45 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
     throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
                                 std::to_string(data.frames));
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  nn::StepTrainer<float> trainer(
-      model, adam,
+  nn::StepTrainerOptions to =
       examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
-                                          model_count, 100, "start again without --resume"));
+                                          model_count, 100, "start again without --resume");
+  to.shards = o.shards;
+  nn::StepTrainer<float> trainer(model, adam, std::move(to));
   TrainRecord record{.resumed_from = trainer.step()};
-  const std::int64_t N = data.particles;
-  const nn::GraphBatch g = nn::fully_connected(o.batch, N);
+  const std::int64_t N = data.particles, S = std::max<std::int64_t>(o.shards, 1);
+  std::vector<nn::GraphBatch> graphs;  // per shard: its windows' fully connected graphs
+  for (std::int64_t s = 0; s < S; ++s) {
+    const auto [b0, b1] = distributed::shard_range(o.batch, S, s);
+    graphs.push_back(nn::fully_connected(b1 - b0, N));
+  }
   Windows w;
   while (trainer.running()) {
     draw_windows(data, o, trainer.step(), w);
-    trainer.train_step([&](Tape<float>& tape) {
+    // Shard s rolls out windows [b0, b1) of the step's (rows [b0 N, b1 N)) and returns its share of
+    // the step's loss (a mean over all rows); without shards, shard 0 holds them all.
+    trainer.train_step([&](Tape<float>& tape, std::int64_t s) {
+      const auto [b0, b1] = distributed::shard_range(o.batch, S, s);
+      const index_t B = b1 - b0, r0 = b0 * N, rows = B * N;
+      const auto slice = [&](const Tensor<float>& t) { return tape.constant(Shape{rows, kD}, t.data() + r0 * kD); };
       Var<float> codes;
       if (model.has_code()) {
-        const Context c = context_of(data, w.sims, o.observed, o.stride);
-        codes = code_rows(model.codes(tape, c.rows, c.graph, o.batch), o.batch, N);
+        const Context c = context_of(
+            data, std::span<const std::int64_t>(w.sims).subspan(std::size_t(b0), std::size_t(B)), o.observed, o.stride);
+        codes = code_rows(model.codes(tape, c.rows, c.graph, B), B, N);
       }
       Var<float> loss;
-      const Var<float> weights = tape.constant(w.weights);
-      rollout(tape, model, g, tape.constant(w.x0), tape.constant(w.v0), codes, data.dt_frame, o.substeps,
+      const Var<float> weights = tape.constant(Shape{rows, 1}, w.weights.data() + r0);
+      rollout(tape, model, graphs[std::size_t(s)], slice(w.x0), slice(w.v0), codes, data.dt_frame, o.substeps,
               static_cast<int>(o.window), [&](int k, const Var<float>& x, const Var<float>& v) {
                 const auto f = static_cast<std::size_t>(k);
-                Var<float> l = square(x - tape.constant(w.x[f]));  // (M, d)
-                if (o.velocity_weight > 0) l = l + o.velocity_weight * square(v - tape.constant(w.v[f]));
+                Var<float> l = square(x - slice(w.x[f]));  // (M, d)
+                if (o.velocity_weight > 0) l = l + o.velocity_weight * square(v - slice(w.v[f]));
                 l = mean(l * weights);
                 loss = loss.valid() ? loss + l : l;
               });
-      return loss / static_cast<double>(o.window);
+      loss = loss / static_cast<double>(o.window);
+      return o.shards > 0 ? loss * (double(B) / double(o.batch)) : loss;
     });
   }
   examples::finish_training(trainer, record);

@@ -40,6 +40,8 @@ struct TrainOptions {
   nn::Settings settings = {};   // saved in the checkpoint; a resume must match them
   std::string checkpoint_path;  // "" none
   std::string curve_path;       // CSV: step, loss, lr, seconds
+  std::int64_t shards = 0;      // >= 1: each step's windows cut into this many shards, one tape each, on
+                                // the threads (nn::StepTrainer; results depend on this, not on threads)
 };
 
 // resumed_from, seconds, final_loss (mean of the last 100 steps), ms_per_step, the curve.

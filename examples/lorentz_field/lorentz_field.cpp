@@ -42,6 +42,10 @@ int run(int argc, char** argv) {
   int& test_sims = opt.add("test", 100, "test simulations to generate", 1, 1000000);
   int& steps = opt.add("steps", 1200, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", 16, "windows per step", 1, 100000);
+  std::int64_t& shards = opt.add("shards", std::int64_t{0},
+                                 "cut each batch into this many shards, one tape each, on the threads (0: one tape; "
+                                 "results depend on this, not on threads; docs/distributed.md)",
+                                 std::int64_t{0});
   int& window = opt.add("window", 2, "frames rolled out per training window", 1, 40);
   int& substeps = opt.add("substeps", 4, "integrator steps per frame (0.1 time units)", 1, 1000);
   double& lr = opt.add("lr", 3e-3, "Adam learning rate (warm-up, cosine decay)", 0.0, 1.0);
@@ -103,7 +107,8 @@ int run(int argc, char** argv) {
                         .velocity_weight = velocity_weight,
                         .seed = static_cast<std::uint64_t>(so.seed),
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
-                        .curve_path = out + "training_" + name + ".csv"},
+                        .curve_path = out + "training_" + name + ".csv",
+                        .shards = shards},
                        progress, static_cast<int>(m + 1), 2);
     r.forecast = forecast(model, data.test, observed, horizon, substeps);
     if (kind == ModelKind::Field) r.has_field = true, r.field = field_recovery(model, data);

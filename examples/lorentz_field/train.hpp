@@ -29,6 +29,8 @@ struct TrainOptions {
   std::uint64_t seed = 0;
   std::string checkpoint_path = {};  // .npz written at the end ("" none)
   std::string curve_path = {};       // CSV: step, loss, lr, seconds ("" none)
+  std::int64_t shards = 0;           // >= 1: each batch cut into this many shards, one tape each, on
+                                     // the threads (nn::StepTrainer; results depend on this, not on threads)
 };
 
 // seconds, final_loss (mean of the last 50 steps), ms_per_step, the curve.
