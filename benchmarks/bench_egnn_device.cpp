@@ -16,6 +16,7 @@
 #include "benchmarks/timing.hpp"
 #include "cuda/device_backends.hpp"
 #if DYNAGRAD_CUDA
+#include "cuda/runtime.hpp"
 #include "cuda/step_graph.hpp"
 #endif
 #include "nn/adam.hpp"
@@ -39,6 +40,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   cuda::register_device_backends();
+#if DYNAGRAD_CUDA
+  if (std::string why; device == Device::CUDA && cuda::device_count(&why) == 0) {
+    std::fprintf(stderr, "bench_egnn_device: no CUDA device (%s)\n", why.c_str());
+    return 2;
+  }
+#endif
   const int B = bench::int_argument(argc, argv, 2, 100, 1, usage);
   const int repeats = bench::int_argument(argc, argv, 3, 20, 1, usage);
   const index_t M = 5, N = B * M, d = 3;

@@ -43,7 +43,7 @@ std::vector<Device> devices() {
   std::string why;
   if (cuda::device_count(&why) > 0)
     out.push_back(Device::CUDA);
-  else
+  else if (static bool said = false; !said && (said = true))  // one line for the whole run
     MESSAGE("cuda/tape_dispatch: SKIPPED the CUDA device: no CUDA device (" << why << ")");
 #endif
   return out;
