@@ -4,6 +4,12 @@
 
 #include "cuda/backend_table.hpp"
 #include "cuda/host_grid.hpp"
+#if DYNAGRAD_CUDA
+#include "cuda/runtime.hpp"
+#endif
+
+#include <stdexcept>
+#include <string>
 
 namespace dg::cuda {
 
@@ -18,6 +24,16 @@ void register_device_backends() {
   register_device_backend(Device::Emulated, &kEmulatedF32, &kEmulatedF64);
 #if DYNAGRAD_CUDA
   register_cuda_backend();
+#endif
+}
+
+void require_device(Device device) {
+#if DYNAGRAD_CUDA
+  std::string why;
+  if (device == Device::CUDA && device_count(&why) == 0)
+    throw std::runtime_error("device 'cuda': no usable CUDA device (" + why + ")");
+#else
+  (void)device;
 #endif
 }
 

@@ -87,7 +87,10 @@ int run(int argc, char** argv) {
                                        "GPU's kernels on the host, slow: a check without a GPU; docs/cuda.md)");
   opt.parse(argc, argv);
   const Device device = parse_device(device_option.c_str());
-  if (device != Device::CPU) cuda::register_device_backends();
+  if (device != Device::CPU) {
+    cuda::register_device_backends();
+    cuda::require_device(device);
+  }
   if (so.quick) {  // smaller defaults; options given explicitly still win
     if (!opt.given("train")) n_train = 1000;
     if (!opt.given("val")) n_val = 200;

@@ -110,6 +110,7 @@ int run(int argc, char** argv) {
   const Device device = parse_device(device_option.c_str());
   if (device != Device::CPU) {
     cuda::register_device_backends();
+    cuda::require_device(device);
     if (!opt.given("shards")) shards = 0;  // one tape on the device
   }
   if (so.quick) {  // smaller defaults; options given explicitly still win
