@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "autodiff/backward_rules.hpp"
 #include "autodiff/kernels/broadcast.hpp"
 #include "autodiff/kernels/matmul.hpp"
 #include "autodiff/kernels/rows.hpp"
@@ -17,17 +18,8 @@ namespace dg {
 
 namespace {
 
-template <class T>
-bool wants_grad(const Node<T>& n) { return (n.flags & kRequiresGrad) && n.grad; }
-
-// True when x's gradient buffer has not been written yet (the caller then overwrites it);
-// marks it written either way.
-template <class T>
-bool claim(Node<T>& x) {
-  if (x.flags & (kLeafGrad | kGradWritten)) return false;
-  x.flags |= kGradWritten;
-  return true;
-}
+using backward_rules::claim;
+using backward_rules::wants_grad;
 
 // For kernels that can only add: zero x's buffer on its first use.
 template <class T>
@@ -167,28 +159,13 @@ void Tape<T>::backward_node(std::int32_t id) {
       break;
     }
 
-    case Op::MatMul: {
-      Node<T>& b = nodes_[static_cast<std::size_t>(n.in[1])];
-      const bool ta = n.attr.transposed.a, tb = n.attr.transposed.b;
-      const index_t m = n.shape[0], nn = n.shape[1];
-      const index_t k = ta ? x.shape[0] : x.shape[1];
-      // y = op(a) op(b); the four transpose cases written out.
-      if (wants_grad(x)) {
-        const bool acc = !claim(x);
-        if (!ta && !tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, true, acc, &scratch_);       // g b^T
-        else if (!ta && tb) kernels::matmul(x.grad, g, b.value, m, k, nn, false, false, acc, &scratch_);  // g b
-        else if (ta && !tb) kernels::matmul(x.grad, b.value, g, k, m, nn, false, true, acc, &scratch_);   // b g^T
-        else kernels::matmul(x.grad, b.value, g, k, m, nn, true, true, acc, &scratch_);                   // b^T g^T
-      }
-      if (wants_grad(b)) {
-        const bool acc = !claim(b);
-        if (!ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, true, false, acc, &scratch_);       // a^T g
-        else if (ta && !tb) kernels::matmul(b.grad, x.value, g, k, nn, m, false, false, acc, &scratch_);  // a g
-        else if (!ta && tb) kernels::matmul(b.grad, g, x.value, nn, k, m, true, false, acc, &scratch_);   // g^T a
-        else kernels::matmul(b.grad, g, x.value, nn, k, m, true, true, acc, &scratch_);                   // g^T a^T
-      }
+    case Op::MatMul:
+      backward_rules::matmul_backward(
+          n, x, nodes_[static_cast<std::size_t>(n.in[1])],
+          [&](T* y, const T* p, const T* q, index_t m, index_t nn, index_t k, bool tp, bool tq, bool acc) {
+            kernels::matmul(y, p, q, m, nn, k, tp, tq, acc, &scratch_);
+          });
       break;
-    }
 
     case Op::Transpose: {
       if (!wants_grad(x)) break;

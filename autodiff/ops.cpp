@@ -1,11 +1,14 @@
-// Forward of every op: check shapes, append the node, run the kernel. The backward of each op is
-// one case in autodiff/backward.cpp (numeric) and one in autodiff/backward_graph.cpp (as ops).
+// Forward of every op: check shapes, append the node, run the kernel: the CPU's, or on a device
+// tape its backend's (autodiff/device_backend.hpp). The backward of each op is one case in
+// autodiff/backward.cpp (numeric; autodiff/backward_device.cpp on a device) and one in
+// autodiff/backward_graph.cpp (as ops).
 #include "autodiff/ops.hpp"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/kernels/broadcast.hpp"
 #include "autodiff/kernels/matmul.hpp"
 #include "autodiff/kernels/rows.hpp"
@@ -45,7 +48,10 @@ Var<T> binary(Op op, Var<T> a, Var<T> b, F f) {
   const Shape sa = a.shape(), sb = b.shape();
   const Shape sy = broadcast_shapes(op_name(op), sa, sb);
   Var<T> y = t.make_node(op, sy, {a, b});
-  kernels::broadcast_binary(t.node(y.id).value, a.data(), b.data(), sy, sa, sb, f);
+  if (const DeviceBackend<T>* d = t.backend())
+    d->binary_forward(op, t.node(y.id).value, a.data(), b.data(), sy, sa, sb);
+  else
+    kernels::broadcast_binary(t.node(y.id).value, a.data(), b.data(), sy, sa, sb, f);
   t.finish(y);
   return y;
 }
@@ -61,6 +67,11 @@ Var<T> unary(Op op, Var<T> x, Attributes at = {}) {
   const T* px = x.data();
   T* py = n.value;
   const index_t N = s.numel();
+  if (const DeviceBackend<T>* d = t.backend()) {
+    d->unary_forward(op, py, px, N, at);
+    t.finish(y);
+    return y;
+  }
   kernels::dispatch_unary(op, [&]<Op o>() {
     parallel_for(N, N * kTranscendentalCost, [&](index_t lo, index_t hi) {
       kernels::unary_forward_range<o>(py + lo, px + lo, hi - lo, at);
@@ -109,7 +120,10 @@ Var<T> matmul(Var<T> a, Var<T> b, bool transpose_a, bool transpose_b) {
   Var<T> y = t.make_node(Op::MatMul, Shape{m, n}, {a, b});
   Node<T>& nd = t.node(y.id);
   nd.attr.transposed = {transpose_a, transpose_b};
-  kernels::matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false, &t.arena());
+  if (const DeviceBackend<T>* d = t.backend())
+    d->matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false);
+  else
+    kernels::matmul(nd.value, a.data(), b.data(), m, n, k, transpose_a, transpose_b, false, &t.arena());
   t.finish(y);
   return y;
 }
@@ -123,6 +137,11 @@ Var<T> transpose(Var<T> x) {
   Var<T> y = t.make_node(Op::Transpose, Shape{C, R}, {x});
   T* py = t.node(y.id).value;
   const T* px = x.data();
+  if (const DeviceBackend<T>* d = t.backend()) {
+    d->transpose(py, px, R, C, false);
+    t.finish(y);
+    return y;
+  }
   parallel_for(C, R * C, [&](index_t lo, index_t hi) {
     for (index_t c = lo; c < hi; ++c)
       for (index_t r = 0; r < R; ++r) py[c * R + r] = px[r * C + c];
@@ -146,7 +165,10 @@ Var<T> expand(Var<T> x, const Shape& shape) {
   if (sx == shape) return x;
   if (broadcast_shapes("expand", sx, shape) != shape) throw_shape_error("expand", "cannot broadcast", sx, shape);
   Var<T> y = t.make_node(Op::Expand, shape, {x});
-  kernels::expand_forward(t.node(y.id).value, shape, x.data(), sx);
+  if (const DeviceBackend<T>* d = t.backend())
+    d->expand(t.node(y.id).value, false, shape, x.data(), sx);
+  else
+    kernels::expand_forward(t.node(y.id).value, shape, x.data(), sx);
   t.finish(y);
   return y;
 }
@@ -159,6 +181,11 @@ Var<T> sum_to(Var<T> x, const Shape& shape) {
   if (broadcast_shapes("sum_to", shape, sx) != sx) throw_shape_error("sum_to", "target does not broadcast to the input", shape, sx);
   Var<T> y = t.make_node(Op::SumTo, shape, {x});
   T* py = t.node(y.id).value;
+  if (const DeviceBackend<T>* d = t.backend()) {
+    d->sum_to(py, false, shape, x.data(), sx);
+    t.finish(y);
+    return y;
+  }
   std::fill(py, py + shape.numel(), T(0));
   kernels::sum_to_accumulate(py, shape, x.data(), sx, t.arena());
   t.finish(y);
@@ -231,8 +258,11 @@ Var<T> concat(std::span<const Var<T>> xs, int axis) {
   index_t offset = 0;
   for (const Var<T>& v : xs) {
     const Shape s = v.shape();
-    if (axis == 0) kernels::copy_block(nd.value + offset * sy[1], sy[1], v.data(), s[1], s[0], s[1]);
-    else kernels::copy_block(nd.value + offset, sy[1], v.data(), s[1], s[0], s[1]);
+    T* dst = axis == 0 ? nd.value + offset * sy[1] : nd.value + offset;
+    if (const DeviceBackend<T>* d = t.backend())
+      d->copy_block(dst, sy[1], v.data(), s[1], s[0], s[1], false);
+    else
+      kernels::copy_block(dst, sy[1], v.data(), s[1], s[0], s[1]);
     offset += s[axis];
   }
   t.finish(y);
@@ -257,8 +287,11 @@ Var<T> slice(Var<T> x, int axis, index_t start, index_t length) {
   Var<T> y = t.make_node(Op::Slice, sy, {x});
   Node<T>& nd = t.node(y.id);
   nd.attr.range = {axis, start};
-  if (axis == 0) kernels::copy_block(nd.value, sy[1], x.data() + start * s[1], s[1], sy[0], sy[1]);
-  else kernels::copy_block(nd.value, sy[1], x.data() + start, s[1], sy[0], sy[1]);
+  const T* src = axis == 0 ? x.data() + start * s[1] : x.data() + start;
+  if (const DeviceBackend<T>* d = t.backend())
+    d->copy_block(nd.value, sy[1], src, s[1], sy[0], sy[1], false);
+  else
+    kernels::copy_block(nd.value, sy[1], src, s[1], sy[0], sy[1]);
   t.finish(y);
   return y;
 }
@@ -275,9 +308,14 @@ Var<T> pad(Var<T> x, int axis, index_t start, index_t total) {
   Var<T> y = t.make_node(Op::Pad, sy, {x});
   Node<T>& nd = t.node(y.id);
   nd.attr.range = {axis, start};
-  std::fill(nd.value, nd.value + sy.numel(), T(0));
-  if (axis == 0) kernels::copy_block(nd.value + start * sy[1], sy[1], x.data(), s[1], s[0], s[1]);
-  else kernels::copy_block(nd.value + start, sy[1], x.data(), s[1], s[0], s[1]);
+  T* dst = axis == 0 ? nd.value + start * sy[1] : nd.value + start;
+  if (const DeviceBackend<T>* d = t.backend()) {
+    d->fill(nd.value, sy.numel(), T(0));
+    d->copy_block(dst, sy[1], x.data(), s[1], s[0], s[1], false);
+  } else {
+    std::fill(nd.value, nd.value + sy.numel(), T(0));
+    kernels::copy_block(dst, sy[1], x.data(), s[1], s[0], s[1]);
+  }
   t.finish(y);
   return y;
 }
@@ -292,11 +330,17 @@ Var<T> gather_rows(Var<T> x, std::span<const std::int32_t> index) {
   check_index("gather_rows", index, s[0]);
   const index_t E = static_cast<index_t>(index.size());
   const std::int32_t* stored = t.store_index(index);
+  const DeviceBackend<T>* d = t.backend();
+  const std::int32_t* on_device = d ? t.store_device_index(index) : nullptr;
   Var<T> y = t.make_node(Op::GatherRows, Shape{E, s[1]}, {x});
   Node<T>& nd = t.node(y.id);
   nd.index = stored;
   nd.n_index = E;
-  kernels::gather_rows(nd.value, x.data(), stored, E, s[1]);
+  nd.device_index = on_device;
+  if (d)
+    d->gather_rows(nd.value, false, x.data(), on_device, E, s[1]);
+  else
+    kernels::gather_rows(nd.value, x.data(), stored, E, s[1]);
   t.finish(y);
   return y;
 }
@@ -311,10 +355,18 @@ Var<T> scatter_add_rows(Var<T> x, std::span<const std::int32_t> index, index_t n
   if (num_rows < 0) throw ShapeError("scatter_add_rows: negative number of rows");
   check_index("scatter_add_rows", index, num_rows);
   const std::int32_t* stored = t.store_index(index);
+  const DeviceBackend<T>* d = t.backend();
+  const std::int32_t* on_device = d ? t.store_device_index(index) : nullptr;  // the backward gathers with it
   Var<T> y = t.make_node(Op::ScatterAddRows, Shape{num_rows, s[1]}, {x});
   Node<T>& nd = t.node(y.id);
   nd.index = stored;
   nd.n_index = s[0];
+  nd.device_index = on_device;
+  if (d) {
+    d->segment_sum(nd.value, false, x.data(), stored, s[0], num_rows, s[1], t.arena(), t.host_index_arena());
+    t.finish(y);
+    return y;
+  }
   std::fill(nd.value, nd.value + num_rows * s[1], T(0));
   kernels::scatter_add_rows(nd.value, x.data(), stored, s[0], s[1], num_rows, t.arena());
   t.finish(y);
@@ -330,10 +382,11 @@ template <class T>
 Var<T> segment_mean(Var<T> x, std::span<const std::int32_t> segment, index_t num_segments) {
   Var<T> total = scatter_add_rows(x, segment, num_segments);
   Tape<T>& t = *x.tape;
-  Var<T> inv = t.zeros(Shape{num_segments, 1});  // (S, 1) 1 / count, 0 for empty segments
-  T* pinv = t.node(inv.id).value;
-  for (std::int32_t s : segment) pinv[s] += T(1);
-  for (index_t s = 0; s < num_segments; ++s) pinv[s] = pinv[s] > 0 ? T(1) / pinv[s] : T(0);
+  Var<T> inv = t.constant_written(Shape{num_segments, 1}, [&](T* pinv) {  // (S, 1) 1 / count, 0 for empty segments
+    std::fill(pinv, pinv + num_segments, T(0));
+    for (std::int32_t s : segment) pinv[s] += T(1);
+    for (index_t s = 0; s < num_segments; ++s) pinv[s] = pinv[s] > 0 ? T(1) / pinv[s] : T(0);
+  });
   return mul(total, inv);
 }
 
@@ -344,7 +397,10 @@ Var<T> row_dot(Var<T> a, Var<T> b) {
   require_rank2("row_dot", sa);
   if (sa != sb) throw_shape_error("row_dot", "shapes differ", sa, sb);
   Var<T> y = t.make_node(Op::RowDot, Shape{sa[0], 1}, {a, b});
-  kernels::row_dot(t.node(y.id).value, a.data(), b.data(), sa[0], sa[1]);
+  if (const DeviceBackend<T>* d = t.backend())
+    d->row_dot(t.node(y.id).value, a.data(), b.data(), sa[0], sa[1], false);
+  else
+    kernels::row_dot(t.node(y.id).value, a.data(), b.data(), sa[0], sa[1]);
   t.finish(y);
   return y;
 }
@@ -355,7 +411,10 @@ Var<T> row_norm(Var<T> x) {
   const Shape s = x.shape();
   require_rank2("row_norm", s);
   Var<T> y = t.make_node(Op::RowNorm, Shape{s[0], 1}, {x});
-  kernels::row_norm(t.node(y.id).value, x.data(), s[0], s[1]);
+  if (const DeviceBackend<T>* d = t.backend())
+    d->row_dot(t.node(y.id).value, x.data(), nullptr, s[0], s[1], true);
+  else
+    kernels::row_norm(t.node(y.id).value, x.data(), s[0], s[1]);
   t.finish(y);
   return y;
 }

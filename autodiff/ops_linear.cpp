@@ -2,9 +2,10 @@
 // matmul kernel; bias and activation are applied in one pass over each block of output rows.
 // When the activation's derivative needs the pre-activation z = x W + b (silu, softplus, sin),
 // the node keeps act'(z) (node.saved), computed here with the activation; tanh, sigmoid and relu
-// are differentiated from y alone.
+// are differentiated from y alone. On a device tape, the backend's linear_forward does the same.
 #include <cstring>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/kernels/matmul.hpp"
 #include "autodiff/kernels/unary_vector.hpp"
 #include "autodiff/ops.hpp"
@@ -30,6 +31,11 @@ Var<T> linear(Var<T> x, Var<T> W, Var<T> b, Act act) {
   n.saved = keep_derivative ? z : nullptr;
   T* out = n.value;
   const T* bias = b.tape ? b.data() : nullptr;
+  if (const DeviceBackend<T>* d = t.backend()) {  // the same on a device: act'(z) into `saved`
+    d->linear_forward(act, out, n.saved, x.data(), W.data(), bias, R, I, O);
+    t.finish(y);
+    return y;
+  }
   // Blocks of rows: product, then bias and activation while the block is in cache.
   auto block = [&](index_t lo, index_t hi) {
     kernels::matmul_piece(z + lo * O, x.data(), W.data(), R, O, I, false, false, false, lo, hi, 0, I);

@@ -8,6 +8,7 @@
 // keeps act'(z) (node.saved), computed here with the activation.
 #include <cstring>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/kernels/unary_vector.hpp"
 #include "autodiff/ops.hpp"
 #include "autodiff/parallel.hpp"
@@ -42,22 +43,38 @@ Var<T> pair_linear(Var<T> p, std::span<const std::int32_t> i, Var<T> q, std::spa
     if (sw[0] != sa[1] || sw[1] != H) throw_shape_error(who, "W must be (a's columns, p's width)", sa, sw);
     A = sa[1];
   }
+  const DeviceBackend<T>* d = t.backend();
+  std::int32_t* device_index = nullptr;  // (2, E) i then j, on a device tape's device
+  if (d) {
+    device_index = t.arena().template allocate_array<std::int32_t>(static_cast<std::size_t>(2 * E));
+    device_copy(device_index, t.device(), i.data(), Device::CPU, i.size_bytes());
+    device_copy(device_index + E, t.device(), j.data(), Device::CPU, j.size_bytes());
+  }
   Var<T> y = a.tape ? t.make_node(Op::PairLinear, Shape{E, H}, {p, q, a, W})
                    : t.make_node(Op::PairLinear, Shape{E, H}, {p, q});
   Node<T>& n = t.node(y.id);
   n.attr.act = act;
-  std::int32_t* index = t.arena().template allocate_array<std::int32_t>(static_cast<std::size_t>(2 * E));  // (2, E) i then j
+  std::int32_t* index =
+      t.host_index_arena().template allocate_array<std::int32_t>(static_cast<std::size_t>(2 * E));  // (2, E) i then j
   if (E > 0) {
     std::memcpy(index, i.data(), i.size_bytes());
     std::memcpy(index + E, j.data(), j.size_bytes());
   }
   n.index = index;
   n.n_index = E;
+  n.device_index = device_index;
   const bool keep_derivative = act_needs_preactivation(act) && (n.flags & kRequiresGrad);
   // (E, H) z, then act'(z) when kept
   T* z = keep_derivative ? t.arena().template allocate_array<T>(static_cast<std::size_t>(E * H)) : n.value;
   n.saved = keep_derivative ? z : nullptr;
   T* out = n.value;  // (E, H)
+  if (d) {           // the same on a device: act'(z) into `saved`
+    const T* av = A > 0 ? a.data() : nullptr;
+    const T* wv = A > 0 ? W.data() : nullptr;
+    d->pair_linear_forward(act, out, n.saved, p.data(), device_index, q.data(), device_index + E, av, wv, E, H, A);
+    t.finish(y);
+    return y;
+  }
   const T* pv = p.data();                       // (Np, H)
   const T* qv = q.data();                       // (Nq, H)
   const T* av = A > 0 ? a.data() : nullptr;     // (E, A)

@@ -1,7 +1,9 @@
 // Where tensor memory lives. Every byte a tensor or the tape owns comes through `Buffer`. With
-// -Dcuda=enabled (DYNAGRAD_CUDA) there is a second device, Device::CUDA: its buffers are GPU
-// memory (cudaMalloc), counted like the CPU's, and reach the host only through device_copy
-// (docs/cuda.md). Without the option the enum has only the CPU and nothing needs CUDA.
+// -Dcuda=enabled (DYNAGRAD_CUDA) there is Device::CUDA: its buffers are GPU memory (cudaMalloc),
+// counted like the CPU's, and reach the host only through device_copy (docs/cuda.md). Every
+// build has Device::Emulated, a stand-in for a GPU on the host: host memory, but a tape on it
+// runs every op through the device backend table (autodiff/device_backend.hpp) exactly as a CUDA
+// tape does, so the dispatch is tested without a GPU.
 #pragma once
 
 #include <cstddef>
@@ -11,13 +13,17 @@ namespace dg {
 
 enum class Device {
   CPU,
+  Emulated,  // host memory used as a device: every op through the device backend (tests, --device emulated)
 #if DYNAGRAD_CUDA
   CUDA,  // GPU memory of CUDA device 0 (cuda/, docs/cuda.md)
 #endif
 };
 
-// "cpu" or "cuda".
+// "cpu", "emulated" or "cuda".
 const char* device_name(Device device);
+// The device named `name` ("cpu", "emulated", "cuda"); throws std::invalid_argument naming the
+// known devices (and saying when "cuda" needs a -Dcuda=enabled build).
+Device parse_device(const char* name);
 
 inline constexpr std::size_t kAlignment = 64;  // one cache line / one AVX-512 register
 
@@ -26,9 +32,37 @@ void* device_allocate(Device device, std::size_t bytes);
 void device_free(Device device, void* ptr) noexcept;
 // How many device allocations this process has made (tests prove a steady-state loop makes none).
 std::size_t device_allocation_count() noexcept;
+std::size_t device_allocation_count(Device device) noexcept;  // those on one device
 // Copies `bytes` from src (on src_device) to dst (on dst_device) and returns when the copy is done.
 // Throws std::runtime_error naming the devices if the copy fails.
 void device_copy(void* dst, Device dst_device, const void* src, Device src_device, std::size_t bytes);
+// Sets `bytes` bytes at ptr (on `device`) to zero.
+void device_zero(Device device, void* ptr, std::size_t bytes);
+
+#if DYNAGRAD_CUDA
+// The CUDA stream (a cudaStream_t) that device copies, zeroing, kernels and products go to: null,
+// the legacy default stream, unless a CUDA graph capture sets its own (cuda/step_graph.hpp).
+// Copies to the device and within it are queued on it; a copy to the host waits for it.
+void set_device_stream(void* stream);
+void* device_stream();
+#endif
+
+// The emulated device's guard, for tests: while on, the emulated device's memory is mapped
+// PROT_NONE, so a host read or write of it outside the backend (a device pointer used as a host
+// one, which on a GPU would crash or read garbage) stops the program with a segmentation fault.
+// The backend's functions and device_copy / device_zero open it for their duration
+// (EmulatedAccess). Off by default; it costs two mprotect calls per allocation per backend call.
+void set_emulated_guard(bool on);
+class EmulatedAccess {
+ public:
+  explicit EmulatedAccess(Device device);
+  ~EmulatedAccess();
+  EmulatedAccess(const EmulatedAccess&) = delete;
+  EmulatedAccess& operator=(const EmulatedAccess&) = delete;
+
+ private:
+  bool opened_ = false;
+};
 
 // An owning, move-only block of device memory, aligned to kAlignment.
 class Buffer {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/ops.hpp"
 
 #ifndef DYNAGRAD_CHECK_FINITE_DEFAULT
@@ -16,7 +17,12 @@
 namespace dg {
 
 template <class T>
-Tape<T>::Tape() : check_finite_(DYNAGRAD_CHECK_FINITE_DEFAULT != 0) {
+Tape<T>::Tape(Device device)
+    : arena_(std::size_t(1) << 20, device),
+      scratch_(std::size_t(1) << 20, device),
+      check_finite_(DYNAGRAD_CHECK_FINITE_DEFAULT != 0),
+      device_(device),
+      backend_(device == Device::CPU ? nullptr : &device_backend<T>(device)) {
   nodes_.reserve(1024);
 }
 
@@ -43,28 +49,46 @@ Var<T> Tape<T>::make_node(Op op, const Shape& shape, std::initializer_list<Var<T
 
 template <class T>
 const std::int32_t* Tape<T>::store_index(std::span<const std::int32_t> idx) {
-  std::int32_t* p = arena_.allocate_array<std::int32_t>(idx.size());
+  std::int32_t* p = host_index_arena().template allocate_array<std::int32_t>(idx.size());
   if (!idx.empty()) std::memcpy(p, idx.data(), idx.size_bytes());
+  return p;
+}
+
+template <class T>
+const std::int32_t* Tape<T>::store_device_index(std::span<const std::int32_t> idx) {
+  std::int32_t* p = arena_.allocate_array<std::int32_t>(idx.size());
+  device_copy(p, device_, idx.data(), Device::CPU, idx.size_bytes());
   return p;
 }
 
 // ---- leaves ---------------------------------------------------------------------------------
 
 template <class T>
-Var<T> Tape<T>::constant(const Shape& shape, const T* values) {
+Var<T> Tape<T>::copied_constant(const Shape& shape, const T* values, Device from) {
   Var<T> y = make_node(Op::Constant, shape, {});
-  if (shape.numel()) std::memcpy(node(y.id).value, values, sizeof(T) * static_cast<std::size_t>(shape.numel()));
+  if (shape.numel())
+    device_copy(node(y.id).value, device_, values, from, sizeof(T) * static_cast<std::size_t>(shape.numel()));
   finish(y);
   return y;
 }
 
 template <class T>
-Var<T> Tape<T>::constant(const Tensor<T>& value) { return constant(value.shape(), value.data()); }
+Var<T> Tape<T>::constant(const Shape& shape, const T* values) {
+  return copied_constant(shape, values, Device::CPU);
+}
+
+template <class T>
+Var<T> Tape<T>::constant(const Tensor<T>& value) {
+  return copied_constant(value.shape(), value.data(), value.device());
+}
 
 template <class T>
 Var<T> Tape<T>::full(const Shape& shape, T value) {
   Var<T> y = make_node(Op::Constant, shape, {});
-  std::fill(node(y.id).value, node(y.id).value + shape.numel(), value);
+  if (backend_)
+    backend_->fill(node(y.id).value, shape.numel(), value);
+  else
+    std::fill(node(y.id).value, node(y.id).value + shape.numel(), value);
   finish(y);
   return y;
 }
@@ -77,7 +101,10 @@ Var<T> Tape<T>::variable(const Tensor<T>& value) {
   if (grad_enabled_) {
     n.flags = kRequiresGrad | kLeafGrad;
     n.grad = arena_.allocate_array<T>(static_cast<std::size_t>(value.numel()));
-    std::fill(n.grad, n.grad + value.numel(), T(0));
+    if (backend_)
+      backend_->fill(n.grad, value.numel(), T(0));
+    else
+      std::fill(n.grad, n.grad + value.numel(), T(0));
   }
   return y;
 }
@@ -86,6 +113,10 @@ template <class T>
 Var<T> Tape<T>::param(Parameter<T>& p) {
   if (p.grad.shape() != p.value.shape())
     throw_shape_error("param", "gradient and value shapes differ", p.grad.shape(), p.value.shape());
+  if (p.value.device() != device_ || p.grad.device() != device_)
+    throw std::invalid_argument(std::string("param: the parameter lives on ") + device_name(p.value.device()) +
+                                " (gradient on " + device_name(p.grad.device()) + "), the tape on " +
+                                device_name(device_) + " (move the model with nn::to_device)");
   Var<T> y = make_node(Op::Param, p.value.shape(), {}, p.value.data());
   Node<T>& n = node(y.id);
   T* grad = !grad_enabled_ ? nullptr : param_grads_ ? param_grads_->grad_of(p) : p.grad.data();
@@ -99,8 +130,8 @@ Var<T> Tape<T>::param(Parameter<T>& p) {
 
 template <class T>
 Var<T> Tape<T>::detach(Var<T> x) {
-  const Node<T>& src = node(x.id);
-  return constant(src.shape, src.value);
+  const Shape shape = node(x.id).shape;  // a copy: make_node may move the node list
+  return copied_constant(shape, node(x.id).value, device_);
 }
 
 template <class T>
@@ -108,6 +139,7 @@ void Tape<T>::reset() {
   nodes_.clear();
   arena_.reset();
   scratch_.reset();
+  host_arena_.reset();
 }
 
 // ---- numeric backward ------------------------------------------------------------------------
@@ -167,7 +199,10 @@ void Tape<T>::backward_sweep(std::int32_t last) {
     const Node<T>& n = nodes_[static_cast<std::size_t>(i)];
     const bool has_grad = (n.flags & kLeafGrad) || (n.flags & kGradWritten);
     if ((n.flags & kRequiresGrad) && n.n_in > 0 && has_grad) {
-      backward_node(i);
+      if (backend_)
+        backward_node_device(i);
+      else
+        backward_node(i);
       scratch_.reset();
     }
   }
@@ -186,7 +221,14 @@ void Tape<T>::backward(Var<T> y, const Tensor<T>& seed) {
   if (!(out.flags & kRequiresGrad)) return;  // nothing upstream wants a gradient
   prepare_backward(y.id);
   const bool fresh = !(out.flags & kLeafGrad);
-  for (index_t i = 0; i < seed.numel(); ++i) out.grad[i] = (fresh ? T(0) : out.grad[i]) + seed[i];
+  if (backend_) {  // the seed to the device, then (+)= into the output's gradient
+    const index_t N = seed.numel();
+    T* staged = scratch_.allocate_array<T>(static_cast<std::size_t>(N));  // (N) on the device
+    device_copy(staged, device_, seed.data(), Device::CPU, seed.bytes());
+    backend_->copy_block(out.grad, N, staged, N, 1, N, !fresh);
+  } else {
+    for (index_t i = 0; i < seed.numel(); ++i) out.grad[i] = (fresh ? T(0) : out.grad[i]) + seed[i];
+  }
   out.flags |= kGradWritten;
   backward_sweep(y.id);
 }
@@ -199,7 +241,12 @@ void Tape<T>::backward(Var<T> y) {
     throw_shape_error("backward", "needs a one-element output (give a seed for others)", out.shape);
   if (!(out.flags & kRequiresGrad)) return;
   prepare_backward(y.id);
-  out.grad[0] = (out.flags & kLeafGrad ? out.grad[0] : T(0)) + T(1);
+  if (!backend_)
+    out.grad[0] = (out.flags & kLeafGrad ? out.grad[0] : T(0)) + T(1);
+  else if (out.flags & kLeafGrad)
+    backend_->unary_forward(Op::AddScalar, out.grad, out.grad, 1, Attributes{.addend = 1.0});
+  else
+    backend_->fill(out.grad, 1, T(1));
   out.flags |= kGradWritten;
   backward_sweep(y.id);
 }
@@ -273,6 +320,12 @@ void Tape<T>::check_node_finite(std::int32_t id, std::int32_t producer) const {
   const bool gradient = producer >= 0;
   const T* p = gradient ? n.grad : n.value;
   if (!p || (gradient && !(n.flags & (kLeafGrad | kGradWritten)))) return;
+  std::vector<T> host;  // a device tape's values, copied (a debug check: speed is secondary)
+  if (backend_) {
+    host.resize(static_cast<std::size_t>(n.shape.numel()));
+    device_copy(host.data(), Device::CPU, p, device_, host.size() * sizeof(T));
+    p = host.data();
+  }
   for (index_t i = 0; i < n.shape.numel(); ++i) {
     if (std::isfinite(p[i])) continue;
     std::ostringstream msg;

@@ -15,6 +15,12 @@
 //
 // Gradients of gradients: `grad(y, xs, create_graph=true)` writes the backward pass as ordinary
 // ops on the same tape, so the result can enter a loss and be differentiated again.
+//
+// Devices: `Tape<float> tape(Device::CUDA)` keeps its values and gradients in that device's
+// memory and runs every op, forward and backward, through the device's backend table
+// (autodiff/device_backend.hpp, registered by cuda/device_backends.hpp). Its parameters must live
+// on the same device; `constant` copies host data to the device, `item()` and `to_tensor()` copy
+// back, and `data()` is a device pointer (docs/cuda.md).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +40,8 @@ namespace dg {
 
 template <class T>
 class Tape;
+template <class T>
+struct DeviceBackend;
 
 // A tensor that persists across steps (a weight). Its gradient accumulates with += until
 // zero_grad(); the tape only points at it.
@@ -94,8 +102,9 @@ struct Node {
                        // An intermediate's buffer is not zeroed: its first contribution is
                        // written with =, later ones added with += (see kGradWritten).
   Attributes attr;
-  const std::int32_t* index = nullptr;  // (n_index) for gather / scatter
+  const std::int32_t* index = nullptr;  // (n_index) for gather / scatter, in host memory
   index_t n_index = 0;
+  const std::int32_t* device_index = nullptr;  // the same on a device tape's device (else null)
   T* saved = nullptr;  // (shape) a tensor the backward needs besides the value (linear: act'(x W + b))
 };
 
@@ -113,19 +122,23 @@ struct NonFiniteError : std::runtime_error {
 template <class T>
 class Tape {
  public:
-  Tape();
+  explicit Tape(Device device = Device::CPU);  // a non-CPU device needs its backend registered
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
 
   // ---- leaves -------------------------------------------------------------------------
-  Var<T> constant(const Tensor<T>& value);                  // copied into the arena
-  Var<T> constant(const Shape& shape, const T* values);     // copied into the arena
+  Var<T> constant(const Tensor<T>& value);               // copied into the arena (from its device)
+  Var<T> constant(const Shape& shape, const T* values);  // copied into the arena from the host
   Var<T> scalar(T value) { return constant(Shape::scalar(), &value); }
   Var<T> full(const Shape& shape, T value);
   Var<T> zeros(const Shape& shape) { return full(shape, T(0)); }
   Var<T> variable(const Tensor<T>& value);                  // copied; gradient wanted (see grad())
   Var<T> param(Parameter<T>& p);                            // not copied; grad goes into p.grad
   Var<T> detach(Var<T> x);                                  // same value, no gradient path
+  // A constant whose numel() values `write(T* values)` writes in host memory: in place on the
+  // CPU; on a device staged in host memory, then copied (the way to make constants on the host).
+  template <class F>
+  Var<T> constant_written(const Shape& shape, F&& write);
 
   // ---- gradients ----------------------------------------------------------------------
   // Seeds d y / d y = 1 (y must have one element) and accumulates gradients into every node
@@ -152,6 +165,9 @@ class Tape {
   void set_check_finite(bool on) { check_finite_ = on; }
   // nullptr (the default): param(p) accumulates into p.grad; else into target->grad_of(p).
   void set_param_grads(ParamGradTarget<T>* target) { param_grads_ = target; }
+  // Where values and gradients live; the backend table that runs the ops off the CPU (else null).
+  Device device() const { return device_; }
+  const DeviceBackend<T>* backend() const { return backend_; }
 
   // ---- printing (one line per node: id, op, inputs, shape, attributes) ---------------
   void print(std::ostream& os) const;
@@ -164,8 +180,12 @@ class Tape {
   // Appends a node with a fresh (uninitialised) value buffer, unless `value` is given.
   Var<T> make_node(Op op, const Shape& shape, std::initializer_list<Var<T>> inputs, T* value = nullptr);
   Arena& arena() { return arena_; }
-  // Copies `idx` into the arena and returns the copy.
+  // Copies `idx` into host memory kept until reset() (the arena on the CPU) and returns the copy.
   const std::int32_t* store_index(std::span<const std::int32_t> idx);
+  // Host memory kept until reset() for indices: the arena on the CPU, a host arena on a device.
+  Arena& host_index_arena() { return backend_ ? host_arena_ : arena_; }
+  // A device tape: copies `idx` into the device's arena and returns that copy.
+  const std::int32_t* store_device_index(std::span<const std::int32_t> idx);
   // Runs the finite check on a freshly computed node when the debug switch is on.
   void finish(Var<T> y) {
     if (check_finite_) check_node_finite(y.id);
@@ -175,10 +195,12 @@ class Tape {
   void check_node_finite(std::int32_t id, std::int32_t producer = -1) const;
 
  private:
+  Var<T> copied_constant(const Shape& shape, const T* values, Device from);
   void prepare_backward(std::int32_t last);
   T* take_grad_buffer(index_t numel);
   void backward_sweep(std::int32_t last);
   void backward_node(std::int32_t id);                // numeric: autodiff/backward.cpp
+  void backward_node_device(std::int32_t id);         // numeric, on a device: autodiff/backward_device.cpp
   void backward_graph_node(std::int32_t id);          // as ops: autodiff/backward_graph.cpp
   void accumulate_graph_grad(std::int32_t id, Var<T> g);
 
@@ -190,6 +212,9 @@ class Tape {
   bool grad_enabled_ = true;
   bool check_finite_;
   ParamGradTarget<T>* param_grads_ = nullptr;
+  Device device_;
+  const DeviceBackend<T>* backend_ = nullptr;  // null on the CPU
+  Arena host_arena_;                           // a device tape's host-side copies of its indices
 };
 
 // Records nothing inside its scope: ops compute values but keep no inputs (their results are
@@ -215,6 +240,11 @@ inline const T* Var<T>::data() const { return tape->node(id).value; }
 template <class T>
 inline T Var<T>::item() const {
   if (numel() != 1) throw_shape_error("Var::item", "needs exactly one element", shape());
+  if (tape->device() != Device::CPU) {
+    T v;
+    device_copy(&v, Device::CPU, data(), tape->device(), sizeof(T));
+    return v;
+  }
   return data()[0];
 }
 template <class T>
@@ -226,8 +256,25 @@ inline bool Var<T>::requires_grad() const { return tape->node(id).flags & kRequi
 template <class T>
 inline Tensor<T> Var<T>::to_tensor() const {
   Tensor<T> t(shape());
-  std::copy(data(), data() + numel(), t.data());
+  if (tape->device() != Device::CPU)
+    device_copy(t.data(), Device::CPU, data(), tape->device(), t.bytes());
+  else
+    std::copy(data(), data() + numel(), t.data());
   return t;
+}
+
+template <class T>
+template <class F>
+Var<T> Tape<T>::constant_written(const Shape& shape, F&& write) {
+  if (backend_) {
+    T* staged = host_arena_.allocate_array<T>(static_cast<std::size_t>(shape.numel()));  // (shape) on the host
+    write(staged);
+    return constant(shape, staged);
+  }
+  Var<T> y = make_node(Op::Constant, shape, {});
+  write(node(y.id).value);
+  finish(y);
+  return y;
 }
 
 extern template class Tape<float>;

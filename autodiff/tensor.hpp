@@ -1,7 +1,9 @@
 // Tensor<T>: an owning dense row-major tensor (float or double) of rank 0 to 3.
 // Parameters, gradients, data sets and plain-array simulation use it; the tape's nodes use
 // the same layout inside the tape's arena. `matrix()` views the storage as an Eigen::Map
-// (rows, cols) so that matrix products and reductions go through Eigen.
+// (rows, cols) so that matrix products and reductions go through Eigen. A tensor on another device
+// (Tensor(shape, Device::CUDA)) holds device memory: only copies (`to`, copy construction) and
+// `fill` work on it; element access and `matrix()` are for the host.
 #pragma once
 
 #include <Eigen/Core>
@@ -38,7 +40,7 @@ class Tensor {
   Tensor(const Tensor& o) : Tensor(o.shape_, o.device()) { copy_from(o); }
   Tensor& operator=(const Tensor& o) {
     if (this != &o) {
-      if (shape_.numel() != o.shape_.numel()) buf_ = Buffer(o.bytes(), o.device());
+      if (shape_.numel() != o.shape_.numel() || device() != o.device()) buf_ = Buffer(o.bytes(), o.device());
       shape_ = o.shape_;
       copy_from(o);
     }
@@ -66,13 +68,34 @@ class Tensor {
   MatrixMap<T> matrix() { return MatrixMap<T>(data(), rows(), cols()); }
   ConstMatrixMap<T> matrix() const { return ConstMatrixMap<T>(data(), rows(), cols()); }
 
-  void fill(T v) { std::fill(data(), data() + numel(), v); }
+  // On a device only zero is written in place; another value goes through a host copy.
+  void fill(T v) {
+    if (device() == Device::CPU)
+      std::fill(data(), data() + numel(), v);
+    else if (v == T(0))
+      device_zero(device(), data(), bytes());
+    else {
+      std::vector<T> host(static_cast<std::size_t>(numel()), v);
+      device_copy(data(), device(), host.data(), Device::CPU, bytes());
+    }
+  }
+  // A copy on `device` (the same values).
+  Tensor to(Device device) const {
+    Tensor t(shape_, device);
+    device_copy(t.data(), device, data(), this->device(), bytes());
+    return t;
+  }
   // Same storage, new shape with the same element count.
   void reshape(const Shape& s) {
     if (s.numel() != numel()) throw_shape_error("Tensor::reshape", "element count differs", shape_, s);
     shape_ = s;
   }
-  std::vector<T> to_vector() const { return std::vector<T>(data(), data() + numel()); }
+  std::vector<T> to_vector() const {
+    if (device() == Device::CPU) return std::vector<T>(data(), data() + numel());
+    std::vector<T> v(static_cast<std::size_t>(numel()));
+    device_copy(v.data(), Device::CPU, data(), device(), bytes());
+    return v;
+  }
 
  private:
   void assign(const T* src, std::size_t n) {
@@ -81,7 +104,11 @@ class Tensor {
     std::copy(src, src + n, data());
   }
   void copy_from(const Tensor& o) {
-    if (o.numel()) std::memcpy(data(), o.data(), o.bytes());
+    if (!o.numel()) return;
+    if (device() == Device::CPU && o.device() == Device::CPU)
+      std::memcpy(data(), o.data(), o.bytes());
+    else
+      device_copy(data(), device(), o.data(), o.device(), o.bytes());
   }
 
   Shape shape_ = Shape{0};  // a default tensor is empty (0 elements), not a scalar

@@ -9,7 +9,10 @@ MSE of the predicted positions:
   egnn_step        the EGNN alone;
   egnn_field_step  plus a neural field of the absolute position (Fourier features, 64 frequencies,
                    sigma 1, then MLP 128 -> 64 -> 64 -> 3, SiLU) times the charge, added to the positions.
-Usage: python3 benchmarks/torch_egnn.py [threads]
+Usage: python3 benchmarks/torch_egnn.py [threads] [--device cpu|cuda] [--graphs B]
+--device cuda runs the same step on the GPU (each timed step ends with torch.cuda.synchronize()), the
+counterpart of benchmarks/bench_egnn_device.cpp; --graphs sets the batch (default 100), and the lines
+then also give graphs per second.
 Run it with GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736 (see
 benchmarks/compare.py) so that PyTorch is measured at its best.
 """
@@ -79,10 +82,20 @@ class FourierField(nn.Module):
 
 
 def main():
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    args = sys.argv[1:]
+    device, B = "cpu", 100
+    if "--device" in args:
+        k = args.index("--device")
+        device = args[k + 1]
+        del args[k:k + 2]
+    if "--graphs" in args:
+        k = args.index("--graphs")
+        B = int(args[k + 1])
+        del args[k:k + 2]
+    threads = int(args[0]) if args else 1
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    B, M, d = 100, 5, 3
+    M, d = 5, 3
     n = B * M
     # Fully connected graphs: edges ordered by graph, receiver, sender.
     receivers, senders = [], []
@@ -92,17 +105,17 @@ def main():
                 if i != j:
                     receivers.append(b * M + i)
                     senders.append(b * M + j)
-    receivers = torch.tensor(receivers)
-    senders = torch.tensor(senders)
-    inv_degree = torch.full((n, 1), 1.0 / (M - 1))
-    x = torch.randn(n, d)
-    v = 0.5 * torch.randn(n, d)
-    target = torch.randn(n, d)
-    q = torch.tensor([1.0 if i % 2 else -1.0 for i in range(n)]).unsqueeze(1)
+    receivers = torch.tensor(receivers, device=device)
+    senders = torch.tensor(senders, device=device)
+    inv_degree = torch.full((n, 1), 1.0 / (M - 1), device=device)
+    x = torch.randn(n, d).to(device)
+    v = (0.5 * torch.randn(n, d)).to(device)
+    target = torch.randn(n, d).to(device)
+    q = torch.tensor([1.0 if i % 2 else -1.0 for i in range(n)]).unsqueeze(1).to(device)
 
     for with_field in (False, True):
-        egnn = EGNN()
-        field = FourierField()
+        egnn = EGNN().to(device)
+        field = FourierField().to(device)
         params = list(egnn.parameters()) + (list(field.parameters()) if with_field else [])
         opt = torch.optim.Adam(params, lr=5e-4)
 
@@ -116,10 +129,13 @@ def main():
                 pred = pred + q * field(x)
             ((pred - target) ** 2).mean().backward()
             opt.step()
+            if device != "cpu":
+                torch.cuda.synchronize()
 
         tmin, tmed = time_repeats(step)
         name = "egnn_field_step" if with_field else "egnn_step"
-        print(f"{name} threads={threads} min={1e3 * tmin:.3f} median={1e3 * tmed:.3f} unit=ms")
+        extra = f" device={device} graphs={B} graphs_per_s_at_min={B / tmin:.0f}" if device != "cpu" or B != 100 else ""
+        print(f"{name} threads={threads} min={1e3 * tmin:.3f} median={1e3 * tmed:.3f} unit=ms{extra}")
 
 
 if __name__ == "__main__":

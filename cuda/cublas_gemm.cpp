@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "autodiff/storage.hpp"
 #include "cuda/cublas.hpp"
 #include "cuda/runtime.hpp"
 
@@ -38,6 +39,7 @@ template <class T>
 void cublas_gemm(T* y, const T* a, const T* b, index_t m, index_t n, index_t k, bool transpose_a, bool transpose_b,
                  bool accumulate) {
   const T one = 1, beta = accumulate ? T(1) : T(0);
+  cublasSetStream(handle(), static_cast<cudaStream_t>(device_stream()));  // the kernels' stream
   // Row-major a is (m, k), or (k, m) when transposed: its leading dimension is its column count.
   const int lda = static_cast<int>(transpose_a ? m : k), ldb = static_cast<int>(transpose_b ? k : n);
   const cublasStatus_t s =

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/kernels/unary.hpp"
 #include "cuda/index.hpp"
 
@@ -200,11 +201,9 @@ DG_HD inline void add_bias_element(T* z, const T* bias, index_t O, index_t i) {
 
 // ---- optimiser -------------------------------------------------------------------------------
 
-// The constants of one Adam step (nn/adam.cpp computes them; bias corrections folded in).
-template <class T>
-struct AdamStep {
-  T step_size, sqrt_c2, b1, b2, one_b1, one_b2, eps, l2, shrink;
-};
+// The constants of one Adam step (nn/adam.cpp computes them; bias corrections folded in), the
+// same struct as the device backend table's (autodiff/device_backend.hpp).
+using dg::AdamStep;
 
 // One element of the Adam / AdamW update, the same arithmetic as nn/adam.cpp.
 template <class T>

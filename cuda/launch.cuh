@@ -1,8 +1,10 @@
 // The executor of cuda/ops.hpp on the GPU: one kernel template, a grid-stride loop calling a
-// __host__ __device__ lambda for each of n elements, launched on the default stream; products
-// through cuBLAS. nvcc only (the lambdas need --extended-lambda).
+// __host__ __device__ lambda for each of n elements, launched on the device stream
+// (autodiff/storage.hpp: the default stream, or a graph capture's); products through cuBLAS on
+// the same stream. nvcc only (the lambdas need --extended-lambda).
 #pragma once
 
+#include "autodiff/storage.hpp"
 #include "cuda/cublas.hpp"
 #include "cuda/index.hpp"
 #include "cuda/runtime.hpp"
@@ -20,7 +22,8 @@ struct Gpu {
   template <class F>
   void operator()(const char* what, index_t n, F f) const {
     if (n <= 0) return;
-    each_element_kernel<<<static_cast<unsigned>(block_count(n)), kThreads>>>(n, f);
+    each_element_kernel<<<static_cast<unsigned>(block_count(n)), kThreads, 0,
+                          static_cast<cudaStream_t>(device_stream())>>>(n, f);
     check_launch(what);
   }
   template <class T>

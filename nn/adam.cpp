@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "autodiff/device_backend.hpp"
 #include "autodiff/parallel.hpp"
 
 namespace dg::nn {
@@ -26,16 +27,11 @@ Adam<T>::Adam(std::vector<NamedParameter<T>> params, const AdamOptions& options,
 
 namespace {
 
-template <class T>
-struct AdamConstants {
-  T step_size, sqrt_c2, b1, b2, one_b1, one_b2, eps, l2, shrink;
-};
-
 // The update of n elements. Four distinct buffers (restrict) and constants passed by value, so
 // the compiler vectorises the loop (sqrt included: -fno-math-errno).
 template <class T>
 void adam_update_range(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, index_t n,
-                       const AdamConstants<T> c) {
+                       const AdamStep<T> c) {
   for (index_t i = 0; i < n; ++i) {
     const T gi = g[i] + c.l2 * p[i];
     p[i] *= c.shrink;
@@ -59,7 +55,7 @@ void Adam<T>::update(std::size_t k) {
   const double t = static_cast<double>(this->steps_ + 1);
   const double correction1 = 1 - std::pow(options_.beta1, t);
   const double correction2 = 1 - std::pow(options_.beta2, t);
-  const AdamConstants<T> c{
+  const AdamStep<T> c{
       .step_size = static_cast<T>(this->lr_ / correction1),
       .sqrt_c2 = static_cast<T>(std::sqrt(correction2)),
       .b1 = static_cast<T>(options_.beta1),
@@ -70,6 +66,10 @@ void Adam<T>::update(std::size_t k) {
       .l2 = decoupled_ ? T(0) : static_cast<T>(options_.weight_decay),
       .shrink = decoupled_ ? static_cast<T>(1 - this->lr_ * options_.weight_decay) : T(1),
   };
+  if (prm.value.device() != Device::CPU) {  // the same arithmetic on the device (cuda/element_ops.hpp)
+    device_backend<T>(prm.value.device()).adam_update(p, g, m, v, n, c);
+    return;
+  }
   parallel_for(n, 12 * n, [&](index_t lo, index_t hi) { adam_update_range(p + lo, g + lo, m + lo, v + lo, hi - lo, c); });
 }
 

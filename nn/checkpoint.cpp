@@ -17,6 +17,7 @@ std::vector<std::int64_t> dims_of(const Shape& s) { return std::vector<std::int6
 
 template <class T>
 io::Array to_array(const Tensor<T>& t) {
+  if (t.device() != Device::CPU) return io::Array::from<T>(dims_of(t.shape()), t.to(Device::CPU).data());  // a copy
   return io::Array::from<T>(dims_of(t.shape()), t.data());
 }
 
@@ -251,7 +252,10 @@ CheckpointInfo load_checkpoint(const std::string& path, Module<T>& model, Optimi
   // All checked: copy.
   for (auto& [dst, src] : plan.copies) {
     const std::span<const T> values = src->template as<T>();
-    std::copy(values.begin(), values.end(), dst->data());
+    if (dst->device() != Device::CPU)
+      device_copy(dst->data(), dst->device(), values.data(), Device::CPU, values.size_bytes());
+    else
+      std::copy(values.begin(), values.end(), dst->data());
   }
   if (optimizer) optimizer->set_step_count(optimizer_steps);
   return info;

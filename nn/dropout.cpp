@@ -23,20 +23,20 @@ Var<T> Dropout<T>::forward(Tape<T>& tape, Var<T> x) {
   const std::uint64_t call = calls_++;
   const index_t n = x.numel();
   // (shape of x) mask of 0 and 1 / (1 - p), in a fresh constant node of the tape.
-  Var<T> mask = tape.make_node(Op::Constant, x.shape(), {});
-  T* m = tape.node(mask.id).value;
   const T kept = p_ < 1 ? static_cast<T>(1.0 / (1.0 - p_)) : T(0);
   // Keep iff word >= p 2^32 (computed in 64 bits so that p = 1 drops everything).
   const std::uint64_t threshold = static_cast<std::uint64_t>(std::ldexp(p_, 32));
-  parallel_for(n, n * 4, [&](index_t lo, index_t hi) {
-    PhiloxWords w{};
-    for (index_t i = lo; i < hi; ++i) {
-      if (i == lo || i % 4 == 0) {  // one block serves four elements
-        const auto block = static_cast<std::uint64_t>(i / 4);
-        w = philox_block(seed_, call, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32));
+  Var<T> mask = tape.constant_written(x.shape(), [&](T* m) {
+    parallel_for(n, n * 4, [&](index_t lo, index_t hi) {
+      PhiloxWords w{};
+      for (index_t i = lo; i < hi; ++i) {
+        if (i == lo || i % 4 == 0) {  // one block serves four elements
+          const auto block = static_cast<std::uint64_t>(i / 4);
+          w = philox_block(seed_, call, static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32));
+        }
+        m[i] = std::uint64_t{w[static_cast<std::size_t>(i % 4)]} >= threshold ? kept : T(0);
       }
-      m[i] = std::uint64_t{w[static_cast<std::size_t>(i % 4)]} >= threshold ? kept : T(0);
-    }
+    });
   });
   return x * mask;
 }

@@ -1,6 +1,7 @@
 // Optimizer base: parameter list checks, the finite-gradient check, the step driver and state helpers.
 #include "nn/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -43,6 +44,7 @@ void Optimizer<T>::set_step_count(std::int64_t steps) {
 
 template <class T>
 void Optimizer<T>::step() {
+  if (!params_.empty() && params_[0].param->value.device() != Device::CPU) return step_on_device();
   // One parallel region over the parameters for the check and one for the update (not one per
   // parameter tensor): each parameter's work is elementwise, so any split gives the same bits.
   const index_t count = static_cast<index_t>(params_.size());
@@ -72,6 +74,30 @@ void Optimizer<T>::step() {
   ++steps_;
 }
 
+// Parameters on a device (nn/device.hpp): the check copies each gradient to the host (a staging
+// buffer kept across steps), then each update is queued on the device, one parameter after another.
+template <class T>
+void Optimizer<T>::step_on_device() {
+  const Device device = params_[0].param->value.device();
+  for (const NamedParameter<T>& p : params_)
+    if (p.param->value.device() != device || p.param->grad.device() != device)
+      throw std::invalid_argument(describe() + ": parameter '" + p.name + "' is on " +
+                                  device_name(p.param->value.device()) + ", the first on " + device_name(device) +
+                                  " (move the whole model with nn::to_device)");
+  if (check_finite_)
+    for (const NamedParameter<T>& p : params_) {
+      const Tensor<T>& g = p.param->grad;
+      staging_.resize(std::max(staging_.size(), static_cast<std::size_t>(g.numel())));
+      device_copy(staging_.data(), Device::CPU, g.data(), device, g.bytes());
+      for (index_t i = 0; i < g.numel(); ++i)
+        if (!std::isfinite(staging_[static_cast<std::size_t>(i)]))
+          throw NonFiniteGradient(describe() + " step " + std::to_string(steps_ + 1) + ": gradient of '" + p.name +
+                                  "' has a non-finite value at element " + std::to_string(i));
+    }
+  for (std::size_t k = 0; k < params_.size(); ++k) update(k);
+  ++steps_;
+}
+
 template <class T>
 void Optimizer<T>::zero_grad() {
   for (const NamedParameter<T>& p : params_) p.param->zero_grad();
@@ -81,7 +107,10 @@ template <class T>
 std::vector<Tensor<T>> Optimizer<T>::zeros_like_parameters() const {
   std::vector<Tensor<T>> out;
   out.reserve(params_.size());
-  for (const NamedParameter<T>& p : params_) out.push_back(Tensor<T>::zeros(p.param->shape()));
+  for (const NamedParameter<T>& p : params_) {
+    Tensor<T>& t = out.emplace_back(p.param->shape(), p.param->value.device());  // on the parameter's device
+    t.fill(T(0));
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@
 //
 // Before updating anything, step() checks that every gradient is finite and throws
 // NonFiniteGradient naming the parameter otherwise (set check_finite(false) to skip the pass).
+// Parameters on a device (nn/device.hpp) keep the state there too; only Adam and AdamW update
+// on a device (through the device backend, autodiff/device_backend.hpp).
 #pragma once
 
 #include <cstdint>
@@ -71,6 +73,10 @@ class Optimizer {
   std::int64_t steps_ = 0;
   bool check_finite_ = true;
   std::vector<index_t> first_non_finite_;  // per parameter: first non-finite gradient element, or -1
+
+ private:
+  void step_on_device();    // the parameters live on a device (nn/device.hpp)
+  std::vector<T> staging_;  // one gradient copied to the host for the finite check, on a device
 };
 
 // Throws std::invalid_argument "<who>: <what> must be ..., got v" unless lo <= v <= hi (finite).

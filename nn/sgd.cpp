@@ -23,6 +23,9 @@ SGD<T>::SGD(std::vector<NamedParameter<T>> params, const SGDOptions& options)
 template <class T>
 void SGD<T>::update(std::size_t k) {
   Parameter<T>& prm = *this->params_[k].param;
+  if (prm.value.device() != Device::CPU)
+    throw std::invalid_argument("SGD: parameter '" + this->params_[k].name + "' is on " +
+                                device_name(prm.value.device()) + ": only Adam and AdamW update on a device");
   T* p = prm.value.data();
   const T* g = prm.grad.data();
   T* b = momentum_.empty() ? nullptr : momentum_[k].data();

@@ -36,7 +36,7 @@
 // of two arguments is then called with shard 0), whose ops use the row parallelism of large inputs.
 //
 // Nothing here allocates in the steady state except the text of a metrics row and a checkpoint
-// save.
+// save. With the parameters on a device (nn/device.hpp) the trainer's tape lives there too.
 #pragma once
 
 #include <chrono>
@@ -153,8 +153,11 @@ class StepTrainer {
   // Loads the checkpoint when resuming (see the top of the file); throws CheckpointError for an
   // unreadable or mismatched checkpoint, or one saved beyond `steps`.
   StepTrainer(Module<T>& model, Optimizer<T>& optimizer, StepTrainerOptions options)
-      : model_(model), optimizer_(optimizer), record_(options) {
+      : model_(model), optimizer_(optimizer), record_(options), tape_(device_of(optimizer)) {
     const StepTrainerOptions& o = record_.options();
+    if (o.shards > 0 && tape_.device() != Device::CPU)
+      throw std::invalid_argument(o.name + ": shards need the parameters on the CPU, they are on " +
+                                  device_name(tape_.device()));
     if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {
       record_.check_resume(read_checkpoint_info(o.checkpoint_path));  // before anything is loaded
       const CheckpointInfo info = load_checkpoint(o.checkpoint_path, model_, optimizer_);
@@ -231,6 +234,11 @@ class StepTrainer {
     optimizer_.zero_grad();
     tape_.backward(loss);
     return static_cast<double>(loss.item());
+  }
+
+  // The device of the optimiser's parameters (nn/device.hpp), where the trainer's tape lives.
+  static Device device_of(const Optimizer<T>& opt) {
+    return opt.parameters().empty() ? Device::CPU : opt.parameters().front().param->value.device();
   }
 
   void save() {

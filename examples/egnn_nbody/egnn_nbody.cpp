@@ -27,18 +27,21 @@
 // Outputs in --out: results.json, training.csv (per epoch: train loss, validation MSE),
 // training.svg (the curves and the linear baseline), predictions.svg (test forecasts),
 // checkpoint_<net>.npz and training_<net>.csv (per epoch, with the seconds: what a resume needs).
-// Exit status 4 after --interrupt-after (the checkpoints are saved).
+// Exit status 4 after --interrupt-after (the checkpoints are saved). --device cuda trains and
+// evaluates the networks on the GPU (--device emulated: the GPU's kernels on the host; docs/cuda.md).
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
 
 #include "autodiff/parallel.hpp"
+#include "cuda/device_backends.hpp"
 #include "distributed/world.hpp"
 #include "examples/common/checks.hpp"
 #include "examples/common/finish_run.hpp"
 #include "examples/common/output_dir.hpp"
 #include "examples/common/run_main.hpp"
 #include "examples/egnn_nbody/report.hpp"
+#include "nn/device.hpp"
 
 using namespace dg;
 using namespace dg::egnn_nbody;
@@ -79,7 +82,15 @@ int run(int argc, char** argv) {
   bool& resume = opt.flag("resume", "continue each network from its checkpoint in --out when there is one");
   bool& allow_changed =
       opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
+  std::string& device_option = opt.add("device", "cpu",
+                                       "where the networks train: cpu, cuda (a -Dcuda=enabled build), or emulated (the "
+                                       "GPU's kernels on the host, slow: a check without a GPU; docs/cuda.md)");
   opt.parse(argc, argv);
+  const Device device = parse_device(device_option.c_str());
+  if (device != Device::CPU) {
+    cuda::register_device_backends();
+    cuda::require_device(device);
+  }
   if (so.quick) {  // smaller defaults; options given explicitly still win
     if (!opt.given("train")) n_train = 1000;
     if (!opt.given("val")) n_val = 200;
@@ -144,6 +155,8 @@ int run(int argc, char** argv) {
   Philox rng_e(seed, 1), rng_g(seed, 2);
   EGNNModel egnn(hidden, layers, rng_e);
   GNNModel gnn(hidden, layers, rng_g);
+  nn::to_device(egnn.module(), device);  // parameters, gradients and then Adam's state
+  nn::to_device(gnn.module(), device);
   std::vector<NetworkResult> nets{{.name = "egnn", .model = &egnn, .training = {}, .published_mse = 0.0071},
                                   {.name = "gnn", .model = &gnn, .training = {}, .published_mse = 0.0107}};
   for (std::size_t k = 0; k < nets.size(); ++k) {

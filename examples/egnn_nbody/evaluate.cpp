@@ -20,13 +20,11 @@ double mean_squared_error(Model& m, datasets::WindowLoader<float>& loader, Tape<
 }
 
 std::vector<Tensor<float>> predictions(const std::vector<Model*>& models, const Batch& b) {
-  Tape<float> tape;
-  NoGradGuard<float> no_grad(tape);
   std::vector<Tensor<float>> preds;
   for (Model* m : models) {
-    tape.reset();
-    const Var<float> p = m->predict(tape, b);
-    preds.emplace_back(Tensor<float>(p.shape(), std::vector<float>(p.data(), p.data() + p.numel())));
+    Tape<float> tape(m->module().parameters().front().param->value.device());  // where the network lives
+    NoGradGuard<float> no_grad(tape);
+    preds.push_back(m->predict(tape, b).to_tensor());  // a host copy
   }
   return preds;
 }

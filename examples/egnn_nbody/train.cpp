@@ -116,7 +116,7 @@ TrainResult train(Model& m, datasets::WindowLoader<float>& train_loader, dataset
                          .values = {{"final_loss_sum", 0.0}, {"final_loss_count", 0.0}}});  // as trainer.finish()
   };
 
-  Tape<float> eval_tape;
+  Tape<float> eval_tape(params.front().param->value.device());  // where the network lives
   for (std::int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
     if (!trainer.running()) break;  // stop_after
     train_loader.start_epoch(epoch);

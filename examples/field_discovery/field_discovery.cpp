@@ -16,6 +16,8 @@
 // Outputs in --out: results.json, training_<model>.csv, forecast_metrics.csv, field.svg,
 // trajectories.svg, training.svg, field_discovery.npz, checkpoint_<model>.npz (report.hpp lists
 // the arrays), and for the field model sources.svg (its sources recovered, sources.hpp).
+// --device cuda trains on the GPU (--device emulated: the GPU's kernels on the host, docs/cuda.md);
+// the evaluation then runs on the CPU with the trained parameters copied back.
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed (e.g. a diverged training loss),
 // 2 bad input (options, data, a checkpoint that does not fit or was made with other settings),
 // 3 a check failed (a diverged forecast always; a missed target with --check), 4 --interrupt-after.
@@ -25,6 +27,7 @@
 #include <optional>
 
 #include "autodiff/parallel.hpp"
+#include "cuda/device_backends.hpp"
 #include "datasets/error.hpp"
 #include "datasets/shard_windows.hpp"
 #include "distributed/shards.hpp"
@@ -38,6 +41,7 @@
 #include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/run_clock.hpp"
 #include "examples/field_discovery/sources.hpp"
+#include "nn/device.hpp"
 
 using namespace dg;
 using namespace dg::field_discovery;
@@ -105,7 +109,17 @@ int run(int argc, char** argv) {
                               "MPI rank generates or reads only the blocks of its shards (docs/distributed.md)");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
+  std::string& device_option =
+      opt.add("device", "cpu",
+              "where the models train: cpu, cuda (a -Dcuda=enabled build), or emulated (the GPU's kernels on the host, "
+              "slow: a check without a GPU); off the CPU --shards defaults to 0 and the evaluation runs on the CPU");
   opt.parse(argc, argv);
+  const Device device = parse_device(device_option.c_str());
+  if (device != Device::CPU) {
+    cuda::register_device_backends();
+    cuda::require_device(device);
+    if (!opt.given("shards")) shards = 0;  // one tape on the device
+  }
   if (so.quick) {  // smaller defaults; options given explicitly still win
     if (!opt.given("train")) train_sims = 300;
     if (!opt.given("test")) test_sims = 100;
@@ -178,6 +192,7 @@ int run(int argc, char** argv) {
                          .field_layers = field_layers,
                          .accel_cap = data.force_cap},
                         rng);
+    nn::to_device(model, device);  // parameters, gradients and then Adam's state
     const std::string name = model_name(kind);
     examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     clock.start_model(m);
@@ -211,6 +226,7 @@ int run(int argc, char** argv) {
       std::printf("%s: stopped by --interrupt-after; its checkpoint is saved, run again with --resume\n", name.c_str());
       return examples::kExitInterrupted;
     }
+    nn::to_device(model, Device::CPU);  // the evaluation runs on the CPU
     r.forecast = forecast(model, data.test, observed, horizon, forecast_substeps > 0 ? forecast_substeps : substeps);
     if (kind == ModelKind::Field) {
       r.has_field = true;

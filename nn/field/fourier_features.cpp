@@ -33,12 +33,14 @@ Var<T> FourierFeatures<T>::forward(Tape<T>& tape, Var<T> x) {
   // the module holds no scratch state and a checkpoint load of B takes effect at once).
   const index_t F = options_.frequencies;
   const T two_pi = static_cast<T>(2 * std::numbers::pi);
-  Var<T> w = tape.zeros(Shape{in_, 2 * F});
-  Var<T> phase = tape.full(Shape{2 * F}, static_cast<T>(std::numbers::pi / 2));
-  T* pw = tape.node(w.id).value;
-  for (index_t r = 0; r < in_; ++r)
-    for (index_t c = 0; c < F; ++c) pw[r * 2 * F + c] = pw[r * 2 * F + F + c] = two_pi * B(r, c);
-  std::fill(tape.node(phase.id).value, tape.node(phase.id).value + F, T(0));
+  Var<T> w = tape.constant_written(Shape{in_, 2 * F}, [&](T* pw) {
+    for (index_t r = 0; r < in_; ++r)
+      for (index_t c = 0; c < F; ++c) pw[r * 2 * F + c] = pw[r * 2 * F + F + c] = two_pi * B(r, c);
+  });
+  Var<T> phase = tape.constant_written(Shape{2 * F}, [&](T* pp) {
+    std::fill(pp, pp + F, T(0));
+    std::fill(pp + F, pp + 2 * F, static_cast<T>(std::numbers::pi / 2));
+  });
   Var<T> y = linear(rows, w, phase, Act::Sin);  // (N, 2F)
   if (options_.include_input) y = concat({y, rows}, 1);
   return with_leading_dims(y, x.shape());

@@ -1,6 +1,7 @@
 // Graph tape helpers: edge differences, aggregation over receivers, the split first edge layer.
 #include "nn/graph/graph_ops.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,14 +38,14 @@ Var<T> aggregate(const GraphBatch& g, Var<T> m, Aggregation how) {
 
 template <class T>
 Var<T> inverse_graph_degree(Tape<T>& tape, const GraphBatch& g) {
-  Var<T> c = tape.zeros(Shape{g.num_nodes, 1});  // (N, 1)
-  T* out = tape.node(c.id).value;
-  for (index_t b = 0; b < g.num_graphs; ++b) {
-    const index_t m = g.graph_size(b);
-    const T inv = m > 1 ? T(1) / static_cast<T>(m - 1) : T(0);
-    for (std::int32_t i = g.graph_start[b]; i < g.graph_start[b + 1]; ++i) out[i] = inv;
-  }
-  return c;
+  return tape.constant_written(Shape{g.num_nodes, 1}, [&](T* out) {  // (N, 1)
+    std::fill(out, out + g.num_nodes, T(0));
+    for (index_t b = 0; b < g.num_graphs; ++b) {
+      const index_t m = g.graph_size(b);
+      const T inv = m > 1 ? T(1) / static_cast<T>(m - 1) : T(0);
+      for (std::int32_t i = g.graph_start[b]; i < g.graph_start[b + 1]; ++i) out[i] = inv;
+    }
+  });
 }
 
 template <class T>
