@@ -31,7 +31,7 @@ mkdir -p "$out"
 # OpenMP as the build has it (the same flag the library was compiled with).
 if grep -q -- '-fopenmp' "$dir/build.ninja"; then omp=(-fopenmp) threads=(1 2); else omp=() threads=(1); fi
 exe=$out/capi_rollout_static
-gcc -std=c99 -O2 -Icapi -c examples/capi_rollout/capi_rollout.c -o "$out/capi_rollout.o"
+gcc -std=c99 -O2 -Icapi "${omp[@]}" -pthread -c examples/capi_rollout/capi_rollout.c -o "$out/capi_rollout.o"
 gcc "$out/capi_rollout.o" "$dir/capi/libdynagrad_c.a" "$dir/libdynagrad.a" \
   -static "${omp[@]}" -pthread -lstdc++ -lm -lz -Wl,--gc-sections -Wl,-Map,"$exe.map" -o "$exe"
 strip -o "$exe.stripped" "$exe"
