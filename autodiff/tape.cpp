@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <sstream>
 
 #include "autodiff/device_backend.hpp"
+#include "autodiff/message.hpp"
 #include "autodiff/ops.hpp"
 
 #ifndef DYNAGRAD_CHECK_FINITE_DEFAULT
@@ -328,7 +328,7 @@ void Tape<T>::check_node_finite(std::int32_t id, std::int32_t producer) const {
   }
   for (index_t i = 0; i < n.shape.numel(); ++i) {
     if (std::isfinite(p[i])) continue;
-    std::ostringstream msg;
+    Message msg;
     if (gradient)
       msg << "non-finite gradient " << p[i] << " produced by the backward of op '" << op_name(node(producer).op)
           << "' (node " << producer << ") for its input node " << id << " ('" << op_name(n.op) << "', shape "

@@ -1,6 +1,10 @@
 // MpiCommunicator (mpi_communicator.hpp).
 #include "distributed/mpi_communicator.hpp"
 
+// The C API only: the deprecated C++ bindings include <iostream> (a static initialiser that keeps
+// iostreams in libdynagrad_shared.so; tests/capi/no_iostreams.sh).
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
 #include <cstdio>

@@ -2,14 +2,16 @@
 #include "integrators/state.hpp"
 
 #include <cmath>
-#include <sstream>
+#include <stdexcept>
 #include <string>
+
+#include "autodiff/message.hpp"
 
 namespace dg::integrators {
 
 namespace {
 [[noreturn]] void refuse(const char* scheme, const char* name, const char* rule, double value) {
-  std::ostringstream msg;
+  Message msg;
   msg << scheme << ": " << name << " must be " << rule << ", got " << value;
   throw std::invalid_argument(msg.str());
 }
@@ -35,13 +37,13 @@ void require_state_shapes(const char* scheme, const Shape& q, const Shape& v) {
 
 void require_masses(const char* scheme, std::span<const double> mass, index_t n) {
   if (mass.size() > 1 && static_cast<index_t>(mass.size()) != n) {
-    std::ostringstream msg;
+    Message msg;
     msg << scheme << ": " << mass.size() << " masses given for " << n << " particles (give one per particle, or one for all)";
     throw std::invalid_argument(msg.str());
   }
   for (std::size_t i = 0; i < mass.size(); ++i) {
     if (mass[i] > 0 && std::isfinite(mass[i])) continue;
-    std::ostringstream msg;
+    Message msg;
     msg << scheme << ": mass of particle " << i << " must be positive and finite, got " << mass[i];
     throw std::invalid_argument(msg.str());
   }
@@ -49,7 +51,7 @@ void require_masses(const char* scheme, std::span<const double> mass, index_t n)
 
 void throw_non_finite(const char* scheme, const char* what, std::int64_t step, double t, index_t particle,
                       index_t component, double value) {
-  std::ostringstream msg;
+  Message msg;
   msg << scheme << ": non-finite " << what << " (" << value << ") at particle " << particle << ", component " << component;
   if (step == 0)
     msg << ", in the starting state (t = " << t << ")";

@@ -3,9 +3,9 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "autodiff/device_backend.hpp"
+#include "autodiff/message.hpp"
 #include "autodiff/parallel.hpp"
 
 namespace dg::nn {
@@ -82,7 +82,7 @@ std::vector<NamedTensor<T>> Adam<T>::state() {
 
 template <class T>
 std::string Adam<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << (decoupled_ ? "AdamW" : "Adam") << "(lr=" << this->lr_ << ", betas=(" << options_.beta1 << ", "
     << options_.beta2 << "), eps=" << options_.eps << ", weight_decay=" << options_.weight_decay << ")";
   return s.str();

@@ -2,9 +2,9 @@
 #include "nn/dropout.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
+#include "autodiff/message.hpp"
 #include "autodiff/ops.hpp"
 #include "autodiff/parallel.hpp"
 #include "autodiff/random.hpp"
@@ -43,7 +43,7 @@ Var<T> Dropout<T>::forward(Tape<T>& tape, Var<T> x) {
 
 template <class T>
 std::string Dropout<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "Dropout(p=" << p_ << ")";
   return s.str();
 }

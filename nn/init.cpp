@@ -2,8 +2,9 @@
 #include "nn/init.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "autodiff/message.hpp"
 
 namespace dg::nn {
 
@@ -30,7 +31,7 @@ void fill_normal(Tensor<T>& w, double mean, double std, Philox& rng) {
 }  // namespace
 
 std::string Init::describe() const {
-  std::ostringstream s;
+  Message s;
   switch (kind) {
     case Kind::Zeros: s << "zeros"; break;
     case Kind::Constant: s << "constant(" << a << ")"; break;

@@ -2,9 +2,9 @@
 #include "nn/layer_norm.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
+#include "autodiff/message.hpp"
 #include "nn/feature_rows.hpp"
 
 namespace dg::nn {
@@ -36,7 +36,7 @@ Var<T> LayerNorm<T>::forward(Tape<T>& tape, Var<T> x) {
 
 template <class T>
 std::string LayerNorm<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "LayerNorm(" << features_ << ", eps=" << eps_ << (affine_ ? ")" : ", no affine)");
   return s.str();
 }

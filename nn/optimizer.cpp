@@ -5,15 +5,15 @@
 #include <cmath>
 #include <limits>
 #include <set>
-#include <sstream>
 
+#include "autodiff/message.hpp"
 #include "autodiff/parallel.hpp"
 
 namespace dg::nn {
 
 void check_hyperparameter(const char* who, const char* what, double v, double lo, double hi) {
   if (std::isfinite(v) && v >= lo && v <= hi) return;
-  std::ostringstream s;
+  Message s;
   s << who << ": " << what << " must be in [" << lo << ", " << hi << "], got " << v;
   throw std::invalid_argument(s.str());
 }

@@ -2,8 +2,8 @@
 #include "nn/sgd.hpp"
 
 #include <limits>
-#include <sstream>
 
+#include "autodiff/message.hpp"
 #include "autodiff/parallel.hpp"
 
 namespace dg::nn {
@@ -52,7 +52,7 @@ std::vector<NamedTensor<T>> SGD<T>::state() {
 
 template <class T>
 std::string SGD<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "SGD(lr=" << this->lr_ << ", momentum=" << options_.momentum << ", dampening=" << options_.dampening
     << ", weight_decay=" << options_.weight_decay << (options_.nesterov ? ", nesterov)" : ")");
   return s.str();

@@ -3,8 +3,8 @@
 #include "physics/pair_forces.hpp"
 
 #include <cmath>
-#include <sstream>
 
+#include "autodiff/message.hpp"
 #include "physics/pair_kernels.hpp"
 #include "physics/pair_laws.hpp"
 #include "physics/validate.hpp"
@@ -41,7 +41,7 @@ void check_call(const char* where, const Tensor<double>& q, const Tensor<double>
 }
 
 [[noreturn]] void refuse_coincident(const char* where, const Coincidence& c, const Tensor<double>& q, const char* why) {
-  std::ostringstream os;
+  Message os;
   os << "particles " << c.i << " and " << c.j << " coincide (at (";
   for (index_t k = 0; k < q.cols(); ++k) os << (k ? ", " : "") << q(c.i, k);
   os << ")): " << why;

@@ -3,8 +3,8 @@
 
 #include <cmath>
 #include <mutex>
-#include <sstream>
 
+#include "autodiff/message.hpp"
 #include "autodiff/parallel.hpp"
 #include "physics/pair_kernels.hpp"
 #include "physics/validate.hpp"
@@ -79,7 +79,7 @@ void PointSources::accumulate(const Tensor<double>& points, const double* scale,
              : source_field<3>(points.data(), points.rows(), sources_.data(), c_.data(), sources_.rows(), strength_, eps2_,
                                scale, out.data());
   if (bad.found()) {
-    std::ostringstream os;
+    Message os;
     os << point_name << " " << bad.i << " coincides with source " << bad.j << " (at (";
     for (int k = 0; k < d; ++k) os << (k ? ", " : "") << sources_(bad.j, k);
     os << ")) and the softening is 0: the field is infinite there";

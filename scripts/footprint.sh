@@ -5,7 +5,10 @@
 # then runs the build's allocation test (heap allocations per step after the first: 0).
 # The library is compiled with -ffunction-sections -fdata-sections (meson.build), so linking with
 # -Wl,--gc-sections drops every function the program never reaches (the backward passes, the
-# double-precision instantiations, the checkpoint writer).
+# double-precision instantiations, the checkpoint writer). The library formats its messages
+# without iostreams (autodiff/message.hpp), so no std::locale or stream code is linked: the script
+# counts such symbols in the unstripped binary (0 expected) and sums the link map by library
+# (scripts/link_map_sizes.py).
 # Usage: scripts/footprint.sh [BUILD_DIR (build)] [CHECKPOINT] [FRAMES (2000)]
 #   CHECKPOINT: a checkpoint_field.npz (default: the build's tests/capi/field.npz, a small model;
 #   the README's numbers use the field-discovery --quick run's checkpoint_field.npz)
@@ -28,12 +31,18 @@ mkdir -p "$out"
 # OpenMP as the build has it (the same flag the library was compiled with).
 if grep -q -- '-fopenmp' "$dir/build.ninja"; then omp=(-fopenmp) threads=(1 2); else omp=() threads=(1); fi
 exe=$out/capi_rollout_static
-gcc -std=c99 -O2 -Icapi examples/capi_rollout/capi_rollout.c "$dir/capi/libdynagrad_c.a" "$dir/libdynagrad.a" \
-  -static "${omp[@]}" -pthread -lstdc++ -lm -lz -Wl,--gc-sections -o "$exe"
+gcc -std=c99 -O2 -Icapi "${omp[@]}" -pthread -c examples/capi_rollout/capi_rollout.c -o "$out/capi_rollout.o"
+gcc "$out/capi_rollout.o" "$dir/capi/libdynagrad_c.a" "$dir/libdynagrad.a" \
+  -static "${omp[@]}" -pthread -lstdc++ -lm -lz -Wl,--gc-sections -Wl,-Map,"$exe.map" -o "$exe"
 strip -o "$exe.stripped" "$exe"
 bytes=$(stat -c %s "$exe.stripped")
 echo "openmp: $( ((${#omp[@]})) && echo on || echo off)"
-echo "stripped static binary: $bytes bytes ($(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }') MB)"
+echo "stripped static binary: $bytes bytes ($(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }') MB; target < 2 MB:" \
+  "$( ((bytes < 2000000)) && echo met || echo missed))"
+# std::locale, its facets and the stream classes (what one std::ostringstream pulls in).
+streams=$(nm "$exe" | grep -c -E '_ZN?K?St6locale|_ZN?K?St8ios_base|basic_ostringstream|_ZN?K?St7num_put|_ZN?K?St15basic_streambuf' || true)
+echo "iostream and locale symbols linked: $streams"
+/usr/bin/python3 scripts/link_map_sizes.py "$exe.map" | sed 's/^/  /'
 for t in "${threads[@]}"; do
   /usr/bin/time -v "$exe.stripped" "$checkpoint" "$frames" 10 "$t" >/dev/null 2>"$out/time_$t.log"
   rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$out/time_$t.log")

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <sstream>
 #include <stdexcept>
 
+#include "autodiff/message.hpp"
 #include "autodiff/ops.hpp"
 #include "nn/feature_rows.hpp"
 
@@ -48,7 +48,7 @@ Var<T> FourierFeatures<T>::forward(Tape<T>& tape, Var<T> x) {
 
 template <class T>
 std::string FourierFeatures<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "FourierFeatures(" << in_ << ", frequencies " << options_.frequencies << ", sigma " << options_.sigma
     << (options_.include_input ? ", with input)" : ")");
   return s.str();

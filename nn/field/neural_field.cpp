@@ -2,8 +2,9 @@
 #include "nn/field/neural_field.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "autodiff/message.hpp"
 
 namespace dg::nn {
 
@@ -100,7 +101,7 @@ Var<T> NeuralField<T>::forward(Tape<T>& tape, Var<T> x, Var<T> t, Var<T> code) {
 
 template <class T>
 std::string NeuralField<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "NeuralField(" << options_.in_dim << (options_.time ? " + t" : "") << " -> " << options_.out_dim << ", "
     << field_encoding_name(options_.encoding) << ", hidden [";
   for (std::size_t l = 0; l < options_.hidden.size(); ++l) s << (l ? ", " : "") << options_.hidden[l];

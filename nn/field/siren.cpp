@@ -2,9 +2,9 @@
 #include "nn/field/siren.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
+#include "autodiff/message.hpp"
 #include "autodiff/ops.hpp"
 #include "nn/feature_rows.hpp"
 
@@ -49,7 +49,7 @@ Var<T> SineLayer<T>::forward(Tape<T>& tape, Var<T> x, Var<T> gamma, Var<T> beta)
 
 template <class T>
 std::string SineLayer<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "SineLayer(" << linear.in_features() << ", " << linear.out_features() << ", omega_0 " << omega_0_
     << (is_first_ ? ", first)" : ")");
   return s.str();

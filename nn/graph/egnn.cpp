@@ -1,8 +1,9 @@
 // EGNN network: embedding, a list of EGNNLayers and an optional head; the n-body input features.
 #include "nn/graph/egnn.hpp"
 
-#include <sstream>
 #include <stdexcept>
+
+#include "autodiff/message.hpp"
 
 namespace dg::nn {
 
@@ -48,7 +49,7 @@ EGNNOutput<T> EGNN<T>::forward(Tape<T>& tape, const GraphBatch& g, Var<T> h, Var
 
 template <class T>
 std::string EGNN<T>::describe() const {
-  std::ostringstream s;
+  Message s;
   s << "EGNN(in " << options_.in_features << ", hidden " << options_.hidden << ", layers " << options_.num_layers;
   if (options_.edge_features) s << ", edge features " << options_.edge_features;
   if (options_.out_features) s << ", out " << options_.out_features;

@@ -2,8 +2,9 @@
 #include "nn/graph/egnn_layer.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "autodiff/message.hpp"
 
 namespace dg::nn {
 
@@ -132,7 +133,7 @@ EGNNOutput<T> EGNNLayer<T>::forward(Tape<T>& tape, const GraphBatch& g, Var<T> h
 template <class T>
 std::string EGNNLayer<T>::describe() const {
   const EGNNLayerOptions& o = options_;
-  std::ostringstream s;
+  Message s;
   s << "EGNNLayer(features " << features_ << ", hidden " << o.hidden;
   if (o.edge_features) s << ", edge features " << o.edge_features;
   if (o.out_features != features_) s << ", out " << o.out_features;
