@@ -1,7 +1,7 @@
 // The data of the gravity_field experiment: Aether's gravitational set (datasets/gravitational.cpp),
 // five unit masses in 3D around one heavy fixed mass (10, Plummer softening 0.1) placed anew in
 // every simulation and never shown to the models; generated in memory or read from a folder written
-// by `dynagrad-data gravitational`, with the hidden masses' positions (the ground truth of the field,
+// by `dynagrad-data generate gravitational`, with the hidden masses' positions (the ground truth of the field,
 // used only for evaluation).
 #pragma once
 

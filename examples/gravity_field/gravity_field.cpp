@@ -52,7 +52,7 @@ int run(int argc, char** argv) {
                         "the hidden mass located from the learned field.");
   const examples::StandardOptions so = examples::add_standard_options(opt, "gravity_field");
   std::string& data_dir =
-      opt.add("data", "", "data-set folder written by dynagrad-data gravitational (empty: generate)");
+      opt.add("data", "", "data-set folder written by dynagrad-data generate gravitational (empty: generate)");
   std::int64_t& train_sims = opt.add("train", std::int64_t{2000}, "training simulations to generate", std::int64_t{1});
   std::int64_t& test_sims = opt.add("test", std::int64_t{500}, "test simulations to generate", std::int64_t{1});
   std::string& models = opt.add("models", "dynamic_field,static_field,no_field", "models to train");
@@ -89,6 +89,8 @@ int run(int argc, char** argv) {
   bool& published =
       opt.flag("published", "the published sizes: 50,000 / 10,000 simulations; 20,000 steps of 64, 20 substeps");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
+  bool& allow_changed =
+      opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings (a fine-tune)");
   opt.parse(argc, argv);
   if (published && so.quick) throw std::invalid_argument("--published and --quick: choose one");
   if (published) {  // options given explicitly still win
@@ -160,6 +162,7 @@ int run(int argc, char** argv) {
                         .checkpoint_every = checkpoint_every,
                         .resume = resume,
                         .settings = settings,
+                        .allow_changed_settings = allow_changed,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
                         .shards = shards},

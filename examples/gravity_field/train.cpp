@@ -78,7 +78,8 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
   nn::StepTrainerOptions to =
       examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
-                                          model_count, 100, "start again without --resume");
+                                          model_count, 100, "pass --allow-changed-settings");
+  to.allow_changed_settings = o.allow_changed_settings;
   to.shards = o.shards;
   nn::StepTrainer<float> trainer(model, adam, std::move(to));
   TrainRecord record{.resumed_from = trainer.step()};

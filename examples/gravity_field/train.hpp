@@ -38,6 +38,7 @@ struct TrainOptions {
   std::int64_t checkpoint_every = 0;  // steps (0: only at the end, when checkpoint_path is set)
   bool resume = false;
   nn::Settings settings = {};   // saved in the checkpoint; a resume must match them
+  bool allow_changed_settings = false;  // resume even when they differ (a fine-tune)
   std::string checkpoint_path;  // "" none
   std::string curve_path;       // CSV: step, loss, lr, seconds
   std::int64_t shards = 0;      // >= 1: each step's windows cut into this many shards, one tape each, on

@@ -38,6 +38,17 @@ expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 
 expect 2 gravity_field --quiet --out "$scratch/gravity" --data "$scratch/no_data"
 expect 2 gravity_field --quiet --out "$scratch/gravity" --models dynamic_field,bogus
 expect 2 gravity_field --quiet --out "$scratch/gravity" --quick --published
+# A fine-tune: a resume with other settings is refused, and goes on with --allow-changed-settings.
+gravity_ft=(--quiet --quick --train 40 --test 20 --locate-sims 4 --models no_field --out "$scratch/gravity_ft")
+"$dir/gravity_field" "${gravity_ft[@]}" --steps 20 > /dev/null
+expect 2 gravity_field "${gravity_ft[@]}" --steps 30 --relative-floor 1 --resume
+if "$dir/gravity_field" "${gravity_ft[@]}" --steps 30 --relative-floor 1 --resume --allow-changed-settings > /dev/null &&
+  tail -n 1 "$scratch/gravity_ft/training_no_field.csv" | grep -q '^30,'; then
+  echo "ok:   gravity_field --resume --allow-changed-settings went on from step 20 to 30"
+else
+  echo "FAIL: gravity_field --resume --allow-changed-settings did not go on to step 30"
+  failures=$((failures + 1))
+fi
 expect 2 learned_energy --quiet --out "$scratch/energy" --train-runs 1 --batch 1000
 expect 2 langevin_sampling --quiet --out "$scratch/langevin" --dt 0.1,abc
 expect 2 lorentz_field --quiet --out "$scratch/lorentz" --data "$scratch/no_data"
