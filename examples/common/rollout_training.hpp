@@ -55,18 +55,18 @@ nn::StepTrainerOptions rollout_trainer_options(const TrainOptions& o, const std:
 }
 
 // The same for an experiment whose runs resume from checkpoints: `o` also has checkpoint_every,
-// resume and settings (nn::StepTrainer refuses a checkpoint made with other settings, and names
-// override_hint as the way out).
+// resume, settings and allow_changed_settings (nn::StepTrainer refuses a checkpoint made with other
+// settings unless allow_changed_settings, and names the option --allow-changed-settings as the way out).
 template <class TrainOptions>
 nn::StepTrainerOptions resumable_trainer_options(const TrainOptions& o, const std::string& name,
                                                  const std::string& description, nn::ProgressLine& progress, int phase,
-                                                 int phases, std::int64_t final_loss_steps,
-                                                 const std::string& override_hint) {
+                                                 int phases, std::int64_t final_loss_steps) {
   nn::StepTrainerOptions to = rollout_trainer_options(o, name, description, progress, phase, phases, final_loss_steps);
   to.checkpoint_every = o.checkpoint_every;
   to.resume = o.resume;
   to.settings = o.settings;
-  to.override_hint = override_hint;
+  to.allow_changed_settings = o.allow_changed_settings;
+  to.override_hint = "pass --allow-changed-settings";
   return to;
 }
 

@@ -45,10 +45,8 @@ TrainRecord train(DynamicsModel& model, const datasets::Trajectories& data, cons
   const datasets::WindowOptions windows{
       .input_frames = 1, .target_frames = o.window, .batch_size = o.batch, .drop_last = true, .seed = o.seed};
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  nn::StepTrainerOptions to =
-      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
-                                          model_count, 100, "pass --allow-changed-settings");
-  to.allow_changed_settings = o.allow_changed_settings;
+  nn::StepTrainerOptions to = examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(),
+                                                                  progress, model_index, model_count, 100);
   to.stop_after = o.stop_after;
   to.shards = o.shards;
   to.communicator = &distributed::world();

@@ -76,10 +76,8 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
     throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
                                 std::to_string(data.frames));
   nn::Adam<float> adam(model.parameters(), {.lr = o.lr});
-  nn::StepTrainerOptions to =
-      examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(), progress, model_index,
-                                          model_count, 100, "pass --allow-changed-settings");
-  to.allow_changed_settings = o.allow_changed_settings;
+  nn::StepTrainerOptions to = examples::resumable_trainer_options(o, model_name(model.options().kind), model.describe(),
+                                                                  progress, model_index, model_count, 100);
   to.shards = o.shards;
   nn::StepTrainer<float> trainer(model, adam, std::move(to));
   TrainRecord record{.resumed_from = trainer.step()};
