@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <stdexcept>
 
 #include "datasets/error.hpp"
 #include "examples/common/frame_rows.hpp"
@@ -136,6 +137,33 @@ Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t obser
           physics::coulomb_forces(q, charges, pairs, data.coulomb_k) +
           physics::source_forces(q, charges, data.source_positions, data.source_charges, data.coulomb_k);
       return physics::capped(F, physics::ForceCap::norm(data.force_cap));
+    };
+    integrate(acceleration, q0, v0, test.dt_frame, substeps, frames, on_frame);
+  };
+  return forecast_with(roll, test, observed, horizon, batch);
+}
+
+const char* true_part_name(TruePart part) {
+  return part == TruePart::SourceField ? "true_source_field" : "true_pair_forces";
+}
+
+Forecast forecast_with_true_part(DynamicsModel& model, const ElectrostaticData& data, TruePart part,
+                                 std::int64_t observed, std::int64_t horizon, int substeps, std::int64_t batch) {
+  if (model.options().kind != ModelKind::Field)
+    throw std::invalid_argument(std::string("forecast_with_true_part: only the field model has the two parts (got ") +
+                                model_name(model.options().kind) + ")");
+  const datasets::Trajectories& test = data.test;
+  auto roll = [&](Tape<float>& tape, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges,
+                  int frames, auto&& on_frame) {
+    const physics::PairList pairs = physics::PairList::all_pairs(test.particles, g.num_graphs);
+    const Var<float> charge_products = edge_charge_products(g, charges);  // (E, 1)
+    auto acceleration = [&](const Var<float>& q) {                        // unit masses
+      const Var<float> a =
+          part == TruePart::SourceField
+              ? model.interactions(tape, g, q, charges, charge_products) +
+                    physics::source_forces(q, charges, data.source_positions, data.source_charges, data.coulomb_k)
+              : physics::coulomb_forces(q, charges, pairs, data.coulomb_k) + charges * model.field(tape, q);
+      return physics::capped(a, physics::ForceCap::norm(model.options().accel_cap));
     };
     integrate(acceleration, q0, v0, test.dt_frame, substeps, frames, on_frame);
   };

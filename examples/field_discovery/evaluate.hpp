@@ -66,6 +66,17 @@ Forecast forecast(DynamicsModel& model, const datasets::Trajectories& test, std:
 Forecast forecast_true_physics(const ElectrostaticData& data, std::int64_t observed, std::int64_t horizon, int substeps,
                                std::int64_t batch = 250);
 
+// Error attribution (--attribute-errors): the field model's forecast with one of its two parts
+// replaced by the truth, through the same rollout:
+//   TruePart::SourceField  a_i = cap( u_i + F_sources(x_i) )    learned interactions, true field
+//   TruePart::PairForces   a_i = cap( F_pairs,i + q_i E(x_i) )  true Coulomb pair forces, learned field
+// (u_i the interaction network's part, E the learned field, model.hpp). What the first leaves is
+// the interactions' error, what the second leaves the field's.
+enum class TruePart { SourceField, PairForces };
+const char* true_part_name(TruePart part);  // "true_source_field", "true_pair_forces"
+Forecast forecast_with_true_part(DynamicsModel& model, const ElectrostaticData& data, TruePart part,
+                                 std::int64_t observed, std::int64_t horizon, int substeps, std::int64_t batch = 250);
+
 struct FieldGrid {
   std::vector<double> xs, ys;    // (G), (G) grid coordinates
   Tensor<double> points;         // (G*G, 2), row j*G + i = (xs[i], ys[j])

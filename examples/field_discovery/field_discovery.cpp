@@ -107,6 +107,11 @@ int run(int argc, char** argv) {
   bool& shard_data = opt.flag("shard-data",
                               "with --shards S: shard s trains on its own block of the training simulations, and each "
                               "MPI rank generates or reads only the blocks of its shards (docs/distributed.md)");
+  bool& attribute_errors =
+      opt.flag("attribute-errors",
+               "also forecast with the field model's interactions and the true source field, and with the true pair "
+               "forces and its learned field: which part the forecast error comes from (results.json: "
+               "error_attribution)");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed = opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings");
   std::string& device_option =
@@ -176,6 +181,7 @@ int run(int argc, char** argv) {
   const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
+  std::vector<std::pair<TruePart, Forecast>> attribution;  // of the field model, with --attribute-errors
   nn::ProgressLine progress(so.quiet || distributed::world().rank() != 0);  // under MPI, rank 0 reports
   // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
   RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0,
@@ -233,6 +239,10 @@ int run(int argc, char** argv) {
       r.field = learned_field(model, grid);
       r.field_metrics = field_metrics(grid, r.field);
       sources = find_sources(model, data, grid, source_grid);
+      if (attribute_errors)
+        for (const TruePart part : {TruePart::SourceField, TruePart::PairForces})
+          attribution.emplace_back(part, forecast_with_true_part(model, data, part, observed, horizon,
+                                                                 forecast_substeps > 0 ? forecast_substeps : substeps));
     }
     results.push_back(std::move(r));
   }
@@ -246,14 +256,27 @@ int run(int argc, char** argv) {
   print_table(results, {1, 10, static_cast<int>(horizon)});
   const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;
   const Forecast truth = forecast_true_physics(data, observed, horizon, eval_substeps);
-  print_true_physics(truth, {1, 10, static_cast<int>(horizon)}, eval_substeps);
+  const std::vector<int> steps_shown = {1, 10, static_cast<int>(horizon)};
+  print_reference_forecast(
+      "(truth)", truth, steps_shown,
+      "the true forces through our rollout, " + std::to_string(eval_substeps) + " substeps per frame");
+  for (const auto& [part, f] : attribution)
+    print_reference_forecast(part == TruePart::SourceField ? "(+field)" : "(+pairs)", f, steps_shown,
+                             part == TruePart::SourceField ? "the field model with the true source field"
+                                                           : "the field model with the true pair forces");
   print_divergences(results);
   if (sources) print_sources(*sources);
   return examples::finish_run(out, seconds, checks, so.check,
                               "results.json, field.svg, trajectories.svg, training.svg, field_discovery.npz", [&] {
                                 write_files(out, results, data, grid, observed);
                                 io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
-                                json.set("true_physics", true_physics_json(truth, eval_substeps));
+                                json.set("true_physics", reference_forecast_json(truth, eval_substeps));
+                                if (!attribution.empty()) {
+                                  io::Json parts = io::Json::object();
+                                  for (const auto& [part, f] : attribution)
+                                    parts.set(true_part_name(part), reference_forecast_json(f, eval_substeps));
+                                  json.set("error_attribution", parts);
+                                }
                                 if (sources) {
                                   json.set("source_recovery", sources_json(*sources));
                                   write_sources_svg(out + "sources.svg", *sources);

@@ -98,16 +98,24 @@ Var<float> DynamicsModel::edge_attributes(Var<float> diff, Var<float> charge_pro
 
 Var<float> DynamicsModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
                                        Var<float> charge_products) {
-  const Var<float> diff = nn::edge_difference(g, q);  // (E, d) x_i - x_j
-  const Var<float> attributes = edge_attributes(diff, charge_products);
   Var<float> a;  // (M, d)
   if (absolute) {
-    a = absolute->forward(tape, g, concat({q, charges}, 1), concat({diff, attributes}, 1));
+    const Var<float> diff = nn::edge_difference(g, q);  // (E, d) x_i - x_j
+    a = absolute->forward(tape, g, concat({q, charges}, 1), concat({diff, edge_attributes(diff, charge_products)}, 1));
   } else {
-    a = interaction->forward(tape, g, charges, q, {}, attributes).update;
+    a = interactions(tape, g, q, charges, charge_products);
     if (external) a = a + charges * external->forward(tape, q);
   }
   return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
+}
+
+Var<float> DynamicsModel::interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
+                                       Var<float> charge_products) {
+  if (!interaction)
+    throw std::logic_error("DynamicsModel::interactions: the " + std::string(model_name(options_.kind)) +
+                           " model has no separate interaction network");
+  return interaction->forward(tape, g, charges, q, {}, edge_attributes(nn::edge_difference(g, q), charge_products))
+      .update;
 }
 
 namespace {

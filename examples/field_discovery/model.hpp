@@ -69,6 +69,9 @@ class DynamicsModel : public nn::Module<float> {
   // charge_products (E, 1) q_i q_j per edge (see edge_charge_products) -> (M, d) accelerations.
   Var<float> acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
                           Var<float> charge_products);
+  // Field and NoField: the interaction network's part of the acceleration alone, u_i (M, d), uncapped.
+  Var<float> interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> q, Var<float> charges,
+                          Var<float> charge_products);
   // Aether only: one frame of length frame_dt, (q, v) (M, d) -> the next frame's, in place.
   void frame_update(Tape<float>& tape, const nn::GraphBatch& g, Var<float>& q, Var<float>& v, Var<float> charges,
                     double frame_dt);

@@ -181,21 +181,22 @@ void print_table(const std::vector<ModelResult>& results, const std::vector<int>
   print_paper_table(results, steps_shown);
 }
 
-void print_true_physics(const Forecast& truth, const std::vector<int>& steps_shown, int substeps) {
-  std::printf("%-10s", "(truth)");
+void print_reference_forecast(const char* label, const Forecast& f, const std::vector<int>& steps_shown,
+                              const std::string& description) {
+  std::printf("%-10s", label);
   for (int k : steps_shown) {
     const auto K = static_cast<std::size_t>(k - 1);
-    const nn::ForecastMetrics& m = truth.paper;
+    const nn::ForecastMetrics& m = f.paper;
     std::printf("  %9.4f [%8.4f, %8.4f]", m.state_mse[K], m.state_mse_median[K], m.state_mse_p90[K]);
   }
-  std::printf("   the true forces through our rollout, %d substeps per frame\n", substeps);
+  std::printf("   %s\n", description.c_str());
 }
 
-io::Json true_physics_json(const Forecast& truth, int substeps) {
+io::Json reference_forecast_json(const Forecast& f, int substeps) {
   return io::Json::object({{"substeps", static_cast<std::int64_t>(substeps)},
-                           {"forecast_finite", truth.finite},
-                           {"step_errors", examples::json_numbers(truth.step_error)},
-                           {"paper_metrics", paper_json(truth.paper)}});
+                           {"forecast_finite", f.finite},
+                           {"step_errors", examples::json_numbers(f.step_error)},
+                           {"paper_metrics", paper_json(f.paper)}});
 }
 
 io::Json results_json(const std::vector<ModelResult>& results, const std::vector<Check>& checks,

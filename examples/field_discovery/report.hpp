@@ -40,10 +40,12 @@ void print_divergences(const std::vector<ModelResult>& results);
 io::Json results_json(const std::vector<ModelResult>& results, const std::vector<Check>& checks,
                       const std::vector<std::pair<std::string, std::string>>& settings, const ElectrostaticData& data,
                       const FieldGrid& grid, double seconds);
-// The true dynamics' forecast through our rollout (forecast_true_physics): printed as one line of
-// whole-state MSE, and results.json's `true_physics` {substeps, step errors, paper_metrics}.
-void print_true_physics(const Forecast& truth, const std::vector<int>& steps_shown, int substeps);
-io::Json true_physics_json(const Forecast& truth, int substeps);
+// A reference forecast (forecast_true_physics, forecast_with_true_part): one line of whole-state
+// MSE [median, 90th percentile] at the steps shown, labelled and described, and its results.json
+// entry {substeps, forecast_finite, step_errors, paper_metrics} (`true_physics`, `error_attribution`).
+void print_reference_forecast(const char* label, const Forecast& f, const std::vector<int>& steps_shown,
+                              const std::string& description);
+io::Json reference_forecast_json(const Forecast& f, int substeps);
 // field.svg, trajectories.svg, training.svg, field_discovery.npz (with the forecasts' positions
 // and velocities and the true ones) and forecast_metrics.csv (the paper's measures per model and
 // step) into `out` (ends with '/').

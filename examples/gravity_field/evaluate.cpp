@@ -13,6 +13,7 @@
 #include "nn/field/field_derivatives.hpp"
 #include "nn/field/source_recovery.hpp"
 #include "physics/physics.hpp"
+#include "physics/tape_forces.hpp"
 
 namespace dg::gravity_field {
 
@@ -70,8 +71,35 @@ std::vector<double> future_frames(const std::vector<double>& values, const datas
   return out;
 }
 
-Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
-                  int substeps, std::int64_t stride, std::int64_t batch) {
+namespace {
+
+// One half of a field model's acceleration replaced by the truth (forecast_with_true_part).
+struct TrueHalf {
+  TruePart part;
+  const GravityData* data;
+};
+
+// The acceleration of a chunk of n simulations from `first` (rows n * N, graphs g): the model's,
+// or with one half true (rollout's order: interactions, then the field, then the cap).
+Var<float> chunk_acceleration(Tape<float>& tape, GravityModel& model, const TrueHalf& truth, const nn::GraphBatch& g,
+                              const physics::PairList& pairs, const Var<float>& hidden_rows, const Var<float>& x,
+                              const Var<float>& codes) {
+  const GravityData& d = *truth.data;
+  Var<float> a;
+  if (truth.part == TruePart::HiddenMassField) {   // G M (h - x) / (|h - x|^2 + eps^2)^(3/2)
+    const Var<float> to_hidden = hidden_rows - x;  // (M, d)
+    a = model.interactions(tape, g, x) +
+        (d.G * d.heavy_mass) * to_hidden * pow(row_dot(to_hidden, to_hidden) + d.softening * d.softening, -1.5);
+  } else {
+    const Var<float> masses = tape.constant(Tensor<float>::full(Shape{x.shape()[0], 1}, 1.0f));  // (M, 1)
+    a = physics::gravity_forces(x, masses, pairs, d.G, d.softening) + model.field(tape, x, codes);
+  }
+  return physics::capped(a, physics::ForceCap::norm(model.options().accel_cap));
+}
+
+Forecast forecast_impl(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed,
+                       std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch,
+                       const TrueHalf* truth) {
   const std::int64_t S = test.sims, N = test.particles, H = horizon;
   Forecast f;
   f.step_error.assign(static_cast<std::size_t>(H), 0.0);
@@ -128,13 +156,30 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
           float* xc = x.data() + c0 * N * kD;  // (n*N, d) this chunk's rows
           float* vc = v.data() + c0 * N * kD;
           tape.reset();
-          rollout(tape, *model, nn::fully_connected(n, N), tape.constant(Shape{rows, kD}, xc),
-                  tape.constant(Shape{rows, kD}, vc),
-                  Z > 0 ? tape.constant(Shape{rows, Z}, codes.data() + c0 * N * Z) : Var<float>{}, test.dt_frame,
-                  substeps, 1, [&](int, const Var<float>& xn, const Var<float>& vn) {
-                    std::copy(xn.data(), xn.data() + rows * kD, xc);
-                    std::copy(vn.data(), vn.data() + rows * kD, vc);
-                  });
+          const nn::GraphBatch g = nn::fully_connected(n, N);
+          const Var<float> chunk_codes =
+              Z > 0 ? tape.constant(Shape{rows, Z}, codes.data() + c0 * N * Z) : Var<float>{};
+          auto keep = [&](int, const Var<float>& xn, const Var<float>& vn) {
+            std::copy(xn.data(), xn.data() + rows * kD, xc);
+            std::copy(vn.data(), vn.data() + rows * kD, vc);
+          };
+          const Var<float> x_in = tape.constant(Shape{rows, kD}, xc), v_in = tape.constant(Shape{rows, kD}, vc);
+          if (!truth) {
+            rollout(tape, *model, g, x_in, v_in, chunk_codes, test.dt_frame, substeps, 1, keep);
+            continue;
+          }
+          Tensor<float> hidden(Shape{rows, kD});  // (n*N, d) each particle's simulation's hidden mass
+          for (std::int64_t r = 0; r < rows; ++r)
+            for (std::int64_t c = 0; c < kD; ++c)
+              hidden[r * kD + c] =
+                  static_cast<float>(truth->data->test_heavy[static_cast<std::size_t>((first + c0 + r / N) * kD + c)]);
+          const physics::PairList pairs = physics::PairList::all_pairs(N, n);
+          const Var<float> hidden_rows = tape.constant(hidden);
+          integrate(
+              [&](const Var<float>& x) {
+                return chunk_acceleration(tape, *model, *truth, g, pairs, hidden_rows, x, chunk_codes);
+              },
+              x_in, v_in, test.dt_frame, substeps, 1, keep);
         }
         record(k, x.data(), v.data());
         frames_done = k + 1;
@@ -150,6 +195,25 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
       nn::forecast_metrics({S, H, N, kD}, f.positions, f.velocities, future_frames(test.positions, test, observed, H),
                            future_frames(test.velocities, test, observed, H));
   return f;
+}
+
+}  // namespace
+
+Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
+                  int substeps, std::int64_t stride, std::int64_t batch) {
+  return forecast_impl(model, test, observed, horizon, substeps, stride, batch, nullptr);
+}
+
+const char* true_part_name(TruePart part) {
+  return part == TruePart::HiddenMassField ? "true_hidden_mass_field" : "true_pair_forces";
+}
+
+Forecast forecast_with_true_part(GravityModel& model, const GravityData& data, TruePart part, std::int64_t observed,
+                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch) {
+  if (!model.has_field())
+    throw std::invalid_argument("forecast_with_true_part: the no_field model has no field to replace or keep");
+  const TrueHalf truth{part, &data};
+  return forecast_impl(&model, data.test, observed, horizon, substeps, stride, batch, &truth);
 }
 
 Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps) {

@@ -56,6 +56,18 @@ Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::
 // alone leaves (the data were made with 100 steps per frame).
 Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps);
 
+// Error attribution (--attribute-errors): a field model's forecast with one of its two parts
+// replaced by the truth, through the same rollout:
+//   TruePart::HiddenMassField  a_i = cap( u_i + G M (h - x_i) / (|h - x_i|^2 + eps^2)^(3/2) )
+//                              learned interactions, the true field of the simulation's hidden mass h
+//   TruePart::PairForces       a_i = cap( softened gravity of the other particles + E(x_i | z) )
+//                              true pair forces, learned field
+// What the first leaves is the interactions' error, what the second the field's.
+enum class TruePart { HiddenMassField, PairForces };
+const char* true_part_name(TruePart part);  // "true_hidden_mass_field", "true_pair_forces"
+Forecast forecast_with_true_part(GravityModel& model, const GravityData& data, TruePart part, std::int64_t observed,
+                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch = 500);
+
 // The codes (S, Z) of every simulation of t (a DynamicField model).
 Tensor<float> codes_of(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
                        std::int64_t stride);

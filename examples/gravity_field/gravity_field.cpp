@@ -88,6 +88,11 @@ int run(int argc, char** argv) {
       opt.add("checkpoint-every", std::int64_t{500}, "steps between checkpoints", std::int64_t{0});
   bool& published =
       opt.flag("published", "the published sizes: 50,000 / 10,000 simulations; 20,000 steps of 64, 20 substeps");
+  bool& attribute_errors =
+      opt.flag("attribute-errors",
+               "also forecast with the dynamic field model's interactions and the true hidden-mass field, and with the "
+               "true pair forces and its learned field: which part the error comes from (results.json: "
+               "error_attribution)");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed =
       opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings (a fine-tune)");
@@ -130,6 +135,7 @@ int run(int argc, char** argv) {
 
   const nn::Settings settings = training_settings(opt);
   std::vector<ModelResult> results;
+  std::vector<std::pair<TruePart, Forecast>> attribution;  // of the dynamic field, with --attribute-errors
   nn::ProgressLine progress(so.quiet);
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
@@ -175,11 +181,15 @@ int run(int argc, char** argv) {
           model, data, observed, stride,
           {.grid = locate_grid, .reach = locate_reach, .exclusion = locate_exclusion, .sims = locate_sims});
       if (model.has_code()) r.plane = field_plane(model, data, observed, stride);
+      if (model.has_code() && attribute_errors)
+        for (const TruePart part : {TruePart::HiddenMassField, TruePart::PairForces})
+          attribution.emplace_back(part,
+                                   forecast_with_true_part(model, data, part, observed, horizon, substeps, stride));
     }
     results.push_back(std::move(r));
   }
-  const References references{forecast(nullptr, data.test, observed, horizon, substeps, stride),
-                              forecast_true_forces(data, observed, horizon, substeps)};
+  References references{forecast(nullptr, data.test, observed, horizon, substeps, stride),
+                        forecast_true_forces(data, observed, horizon, substeps), std::move(attribution)};
 
   const double seconds = examples::seconds_since(start);
   const std::vector<Check> checks = make_checks(results, so.quick);

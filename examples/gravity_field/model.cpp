@@ -78,13 +78,17 @@ Var<float> GravityModel::codes(Tape<float>& tape, const Tensor<float>& context, 
   return encoder_rho->forward(tape, pooled);                                          // (B, Z)
 }
 
-Var<float> GravityModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows) {
+Var<float> GravityModel::interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x) {
   const Var<float> diff = nn::edge_difference(g, x);  // (E, d) x_i - x_j
   const double delta = options_.delta;
   const Var<float> attributes =
       concat({pow(row_norm(diff) + delta, -1.0), pow(row_dot(diff, diff) + delta * delta, -1.0)}, 1);  // (E, 2)
   const Var<float> mass = tape.constant(Tensor<float>::full(Shape{x.shape()[0], 1}, 1.0f));            // (M, 1)
-  Var<float> a = interaction->forward(tape, g, mass, x, {}, attributes).update;                        // (M, d)
+  return interaction->forward(tape, g, mass, x, {}, attributes).update;                                // (M, d)
+}
+
+Var<float> GravityModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows) {
+  Var<float> a = interactions(tape, g, x);  // (M, d)
   if (external) a = a + field(tape, x, code_rows);
   return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
 }

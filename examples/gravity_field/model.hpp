@@ -67,6 +67,8 @@ class GravityModel : public nn::Module<float> {
   Var<float> codes(Tape<float>& tape, const Tensor<float>& context, std::span<const std::int32_t> graph, index_t B);
   // Accelerations (M, d) at x (M, d) of the fully connected graphs g; code_rows (M, Z) (DynamicField).
   Var<float> acceleration(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x, Var<float> code_rows);
+  // The interactions' part u_i of the acceleration alone (M, d), uncapped.
+  Var<float> interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x);
   // The field E(x | code) at x (P, d); code (P, Z) or (1, Z) for DynamicField, empty otherwise.
   Var<float> field(Tape<float>& tape, Var<float> x, Var<float> code = {});
 
@@ -92,6 +94,11 @@ Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t
 
 // Per-particle code rows (B * n, Z) from codes (B, Z): row b * n + i is codes[b].
 Var<float> code_rows(Var<float> codes, index_t B, index_t n);
+
+// The same integration with any accelerations (M, d) of x (M, d) (forecasts with true parts).
+template <class Acceleration, class OnFrame>
+void integrate(Acceleration&& acceleration, Var<float> x0, Var<float> v0, double frame_dt, int substeps, int frames,
+               OnFrame&& on_frame);
 
 // Rolls (x0, v0) forward `frames` frames of `substeps` velocity-Verlet steps of frame_dt / substeps
 // and calls on_frame(k, x, v) with the state (M, d) after frame k = 0 .. frames - 1.

@@ -101,10 +101,15 @@ void print_table(const std::vector<ModelResult>& results, const References& refe
   for (const ModelResult& r : results) row(model_name(r.kind), r.forecast.paper.state_mse);
   row("constant velocity", references.constant_velocity.paper.state_mse);
   row("true forces (*)", references.true_forces.paper.state_mse);
+  for (const auto& [part, f] : references.attribution)
+    row(part == TruePart::HiddenMassField ? "dyn. + true field" : "dyn. + true pairs", f.paper.state_mse);
   for (const Published& p : kPublished)
     std::printf("%-20s %10.4g   (plotted; step %zu: %.4g)\n", (std::string(p.name) + " (paper)").c_str(), p.step1, H,
                 p.step5);
   std::printf("(*) the true forces integrated like the models (their leapfrog substeps): the integrator's own error\n");
+  if (!references.attribution.empty())
+    std::printf(
+        "dyn. + true field / pairs: the dynamic field model with the true hidden-mass field / true pair forces\n");
   std::printf("median / 90th percentile over simulations at the last step:");
   for (const ModelResult& r : results)
     std::printf("  %s %.4g / %.4g", model_name(r.kind), last(r.forecast.paper.state_mse_median),
@@ -144,6 +149,11 @@ void add_results(io::Json& json, const std::vector<ModelResult>& results, const 
   json.set("models", models);
   json.set("constant_velocity", forecast_json(references.constant_velocity));
   json.set("true_forces_same_integrator", forecast_json(references.true_forces));
+  if (!references.attribution.empty()) {
+    io::Json parts = io::Json::object();
+    for (const auto& [part, f] : references.attribution) parts.set(true_part_name(part), forecast_json(f));
+    json.set("error_attribution", parts);  // of the dynamic field model
+  }
   json.set("published_state_mse", published);
   json.set("checks", examples::checks_json(checks));
 }
@@ -164,6 +174,7 @@ void write_files(const std::string& out, const std::vector<ModelResult>& results
   for (const ModelResult& r : results) rows(model_name(r.kind), r.forecast);
   rows("constant_velocity", references.constant_velocity);
   rows("true_forces_same_integrator", references.true_forces);
+  for (const auto& [part, f] : references.attribution) rows(std::string("dynamic_field+") + true_part_name(part), f);
   io::write_file_atomic(out + "forecast_metrics.csv", text);
 
   const ModelResult* dyn = find_model(results, ModelKind::DynamicField);

@@ -37,6 +37,8 @@ inline constexpr Published kPublished[] = {{"Aether", 0.0014, 0.066}, {"G-LoCS",
 // Forecasts that are not models: constant velocity, and the true forces with the models' integrator.
 struct References {
   Forecast constant_velocity, true_forces;
+  // --attribute-errors: the dynamic field model with one half true (forecast_with_true_part).
+  std::vector<std::pair<TruePart, Forecast>> attribution;
 };
 
 using examples::Check;

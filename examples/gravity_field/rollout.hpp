@@ -7,14 +7,14 @@
 
 namespace dg::gravity_field {
 
-template <class OnFrame>
-void rollout(Tape<float>& tape, GravityModel& model, const nn::GraphBatch& g, Var<float> x0, Var<float> v0,
-             Var<float> codes_per_particle, double frame_dt, int substeps, int frames, OnFrame&& on_frame) {
+// Rolls (x0, v0) (M, d) forward with accelerations acceleration(x) (M, d): `frames` frames of
+// `substeps` velocity-Verlet steps of frame_dt / substeps; on_frame(k, x, v) after frame k.
+template <class Acceleration, class OnFrame>
+void integrate(Acceleration&& acceleration, Var<float> x0, Var<float> v0, double frame_dt, int substeps, int frames,
+               OnFrame&& on_frame) {
   using namespace integrators;
   const VelocityVerlet scheme{.dt = frame_dt / substeps};
-  auto force = [&](const Var<float>& x, const Var<float>&, double, Var<float>& a) {
-    a = model.acceleration(tape, g, x, codes_per_particle);
-  };
+  auto force = [&](const Var<float>& x, const Var<float>&, double, Var<float>& a) { a = acceleration(x); };
   State<Var<float>> s;
   s.q = x0;
   s.v = v0;
@@ -24,6 +24,13 @@ void rollout(Tape<float>& tape, GravityModel& model, const nn::GraphBatch& g, Va
     run(scheme, s, force, OpenBoundary{}, ws, substeps);
     on_frame(k, s.q, s.v);
   }
+}
+
+template <class OnFrame>
+void rollout(Tape<float>& tape, GravityModel& model, const nn::GraphBatch& g, Var<float> x0, Var<float> v0,
+             Var<float> codes_per_particle, double frame_dt, int substeps, int frames, OnFrame&& on_frame) {
+  integrate([&](const Var<float>& x) { return model.acceleration(tape, g, x, codes_per_particle); }, x0, v0, frame_dt,
+            substeps, frames, on_frame);
 }
 
 }  // namespace dg::gravity_field

@@ -2,7 +2,8 @@
 // --quick runs cannot check on their own, each against an answer known without the code under
 // test: a fitted constant that is exact, an energy measure of a known sequence, a field against
 // finite differences of its potential, a sampler against its own density, the work of a gradient
-// field around a loop, a cross product and a known uniform field.
+// field around a loop, a cross product and a known uniform field, and forecasts with one half of a
+// model replaced by the truth against the true forces.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -164,6 +165,61 @@ TEST_CASE("gravity_field: the models are equivariant, and only the dynamic field
   const Var<float> Es = model.field(tape, tape.constant(shifted), rows(code));
   for (index_t k = 0; k < a.numel(); ++k)
     CHECK(as.data()[k] - Es.data()[k] == doctest::Approx(a.data()[k] - E.data()[k]).epsilon(1e-4).scale(1));
+}
+
+TEST_CASE("gravity_field: error attribution replaces exactly one half of the model by the truth") {
+  // A dynamic field model whose two parts are zero (interaction output layer zeroed; the field
+  // starts at zero). With the true pair forces it must forecast what the true forces without the
+  // hidden mass (moved out of reach) do; with the true hidden-mass field, on particles moved far apart (pair forces
+  // below 1e-4), what the true forces do. The references are forecast_true_forces: double
+  // precision, plain arrays, another code path; so agreement is to float rounding, not bits.
+  using namespace gravity_field;
+  GravityData data = load_gravity("", 2, 4, 7, 47);
+  const std::int64_t observed = 44, H = 3, N = data.test.particles;
+  Philox rng(5, 1);
+  GravityModel model({.kind = ModelKind::DynamicField, .hidden = 8, .field_width = 16, .code = 4}, rng);
+  model.interaction->phi_x[1].weight.value.fill(0.0f);
+  auto max_difference = [](const std::vector<double>& a, const std::vector<double>& b) {
+    REQUIRE(a.size() == b.size());
+    double m = 0;
+    for (std::size_t k = 0; k < a.size(); ++k) m = std::max(m, std::abs(a[k] - b[k]));
+    return m;
+  };
+
+  GravityData no_mass = data;  // the hidden mass moved 10^6 away: its pull below 1e-11
+  for (std::size_t k = 0; k < no_mass.test_heavy.size(); k += 3) no_mass.test_heavy[k] += 1e6;
+  const Forecast with_pairs = forecast_with_true_part(model, data, TruePart::PairForces, observed, H, 20, 2);
+  const Forecast pairs_only = forecast_true_forces(no_mass, observed, H, 20);
+  REQUIRE(with_pairs.finite);
+  CHECK(max_difference(with_pairs.positions, pairs_only.positions) < 1e-4);
+  CHECK(max_difference(with_pairs.velocities, pairs_only.velocities) < 1e-3);
+  const Forecast truth = forecast_true_forces(data, observed, H, 20);
+  CHECK(max_difference(with_pairs.velocities, truth.velocities) > 1e-2);  // the hidden mass is missing
+
+  GravityData apart = data;  // particle i moved 100 i along x at the last observed frame
+  for (std::int64_t s = 0; s < apart.test.sims; ++s)
+    for (std::int64_t i = 1; i < N; ++i)
+      apart.test.positions[static_cast<std::size_t>(apart.test.frame_offset(s, observed - 1) + i * 3)] +=
+          100.0 * static_cast<double>(i);
+  const Forecast with_field = forecast_with_true_part(model, apart, TruePart::HiddenMassField, observed, H, 20, 2);
+  const Forecast true_apart = forecast_true_forces(apart, observed, H, 20);
+  REQUIRE(with_field.finite);
+  auto first_particle = [&](const std::vector<double>& values) {  // (S, H, N, 3) -> particle 0's rows, near 0
+    std::vector<double> out;
+    for (std::size_t k = 0; k < values.size(); ++k)
+      if ((k / 3) % static_cast<std::size_t>(N) == 0) out.push_back(values[k]);
+    return out;
+  };
+  CHECK(max_difference(first_particle(with_field.positions), first_particle(true_apart.positions)) < 1e-4);
+  CHECK(max_difference(first_particle(with_field.velocities), first_particle(true_apart.velocities)) < 1e-3);
+  CHECK(max_difference(with_field.positions, true_apart.positions) < 1e-2);  // the far ones: float rounding at 400
+  const Forecast field_only = forecast_with_true_part(model, data, TruePart::HiddenMassField, observed, H, 20, 2);
+  CHECK(max_difference(field_only.velocities, truth.velocities) > 1e-2);  // the pair forces are missing
+
+  CHECK(std::string(true_part_name(TruePart::HiddenMassField)) == "true_hidden_mass_field");
+  GravityModel no_field({.kind = ModelKind::NoField, .hidden = 8}, rng);
+  CHECK_THROWS_AS(forecast_with_true_part(no_field, data, TruePart::PairForces, observed, H, 20, 2),
+                  std::invalid_argument);
 }
 
 TEST_CASE("langevin_sampling: exact samples follow the exact bin probabilities and <|x|^2>") {

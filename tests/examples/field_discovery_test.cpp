@@ -4,7 +4,8 @@
 // training run interrupted and resumed from its checkpoint (same bits, same final loss and curve,
 // no repeated rows), training with 1 and 2 threads, non-finite sources refused before training,
 // the paper's forecast measures on the forecast's velocities, and a diverged forecast reported as
-// NaN with the failing simulation and a failed check.
+// NaN with the failing simulation and a failed check, and the error-attribution forecasts (each
+// half of the field model replaced by the truth) against true-physics forecasts of altered data.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -401,4 +402,44 @@ TEST_CASE("the aether model trains, forecasts finite, and is chosen by name") {
   CHECK(f.finite);
   CHECK(f.paper.state_mse[0] < f.paper.state_mse[9]);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("error attribution: each forecast replaces exactly its half of the field model by the truth") {
+  // A field model whose two parts are both zero (interaction output layer zeroed; the field starts
+  // at zero): the forecast with the true source field must then be the true forecast without pair
+  // forces, and the one with the true pair forces the true forecast without sources. Each is
+  // made independently by the true-physics forecast on altered data: only the first particle of
+  // each simulation charged (no pair forces, sources on particle 0), or every source charge 0.
+  ElectrostaticData data = load_electrostatic("", 4, 6, 1, 12);
+  Philox rng(3);
+  DynamicsModel model(
+      {.kind = ModelKind::Field, .hidden = 8, .fourier_features = 4, .field_width = 8, .field_layers = 1}, rng);
+  model.interaction->phi_x[1].weight.value.fill(0.0f);
+  const std::int64_t N = data.test.particles;
+
+  ElectrostaticData one_charge = data;  // pair forces q_i q_j all 0, sources act on particle 0
+  for (std::int64_t k = 0; k < data.test.sims * N; ++k)
+    one_charge.test.charges[static_cast<std::size_t>(k)] = k % N == 0 ? 1.0 : 0.0;
+  const Forecast with_field = forecast_with_true_part(model, one_charge, TruePart::SourceField, 2, 3, 20);
+  const Forecast sources_only = forecast_true_physics(one_charge, 2, 3, 20);
+  REQUIRE(with_field.finite);
+  CHECK(with_field.positions == sources_only.positions);
+  CHECK(with_field.velocities == sources_only.velocities);
+
+  ElectrostaticData no_sources = data;
+  no_sources.source_charges.fill(0.0);
+  const Forecast with_pairs = forecast_with_true_part(model, data, TruePart::PairForces, 2, 3, 20);
+  const Forecast pairs_only = forecast_true_physics(no_sources, 2, 3, 20);
+  REQUIRE(with_pairs.finite);
+  CHECK(with_pairs.positions == pairs_only.positions);
+  CHECK(with_pairs.velocities == pairs_only.velocities);
+
+  // The two are different forecasts, and neither is the whole truth.
+  const Forecast truth = forecast_true_physics(data, 2, 3, 20);
+  CHECK(with_pairs.positions != truth.positions);
+  CHECK(forecast_with_true_part(model, data, TruePart::SourceField, 2, 3, 20).positions != truth.positions);
+  CHECK(std::string(true_part_name(TruePart::PairForces)) == "true_pair_forces");
+  // Only the field model has the two parts.
+  DynamicsModel no_field({.kind = ModelKind::NoField, .hidden = 8}, rng);
+  CHECK_THROWS_AS(forecast_with_true_part(no_field, data, TruePart::SourceField, 2, 3, 20), std::invalid_argument);
 }
