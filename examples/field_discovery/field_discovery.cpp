@@ -10,6 +10,8 @@
 // runs Aether's split sizes with whole-run progress lines (run_clock.hpp); --resume continues it.
 // All three train with the same budget on windows of frames (train.hpp), then forecast 20 frames
 // of the test simulations; the field model's field is compared with the true one (evaluate.hpp).
+// --attribute-errors also forecasts the field model with its interactions or its field replaced by
+// the truth: which part the error comes from (evaluate.hpp).
 //
 //   field_discovery [--quick] [--out DIR] [--data DIR] [--resume] [--check] ...   (--help lists all)
 //

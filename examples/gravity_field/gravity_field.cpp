@@ -11,7 +11,9 @@
 // frames after 44 observed; the paper's measures at steps 1 to 5 are printed beside its plotted
 // figures (Aether 0.0014 / 0.066, G-LoCS 0.0038 / 0.111 whole-state MSE at steps 1 / 5). Beyond the
 // paper: the learned field against the true field of the hidden mass, and the hidden mass located
-// from the learned field per test simulation (evaluate.hpp).
+// from the learned field per test simulation (evaluate.hpp). --anchor adds to the dynamic field a
+// radial term about a point the encoder votes for (model.hpp); --attribute-errors forecasts the
+// dynamic field model with its interactions or its field replaced by the truth (evaluate.hpp).
 //
 //   gravity_field [--quick] [--published] [--check] [--data DIR] [--out DIR] ...   (--help lists all)
 //
@@ -40,6 +42,7 @@ nn::Settings training_settings(const examples::Options& opt) {
   nn::Settings out = opt.values_of({"data", "train", "steps", "batch", "window", "substeps", "lr", "clip",
                                     "velocity-weight", "relative-floor", "hidden", "field-width", "field-layers",
                                     "code", "encoder-width", "context-stride", "observed", "seed"});
+  if (opt.given("anchor")) out.emplace_back("anchor", "true");  // a checkpoint made before it records none
   // Shards change the bits of a step; a checkpoint made without them records none.
   for (const auto& [name, value] : opt.values())
     if (name == "shards" && value != "0") out.emplace_back(name, value);
@@ -88,6 +91,9 @@ int run(int argc, char** argv) {
       opt.add("checkpoint-every", std::int64_t{500}, "steps between checkpoints", std::int64_t{0});
   bool& published =
       opt.flag("published", "the published sizes: 50,000 / 10,000 simulations; 20,000 steps of 64, 20 substeps");
+  bool& anchor = opt.flag("anchor",
+                          "the dynamic field gains a radial term about a point the encoder votes for (model.hpp; a "
+                          "source-shaped inductive bias)");
   bool& attribute_errors =
       opt.flag("attribute-errors",
                "also forecast with the dynamic field model's interactions and the true hidden-mass field, and with the "
@@ -145,7 +151,8 @@ int run(int argc, char** argv) {
                         .field_width = field_width,
                         .field_layers = field_layers,
                         .code = code,
-                        .encoder_width = encoder_width},
+                        .encoder_width = encoder_width,
+                        .anchor = anchor},
                        rng);
     const std::string name = model_name(kind);
     examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());

@@ -34,7 +34,7 @@ GravityModel::GravityModel(const ModelOptions& o, Philox& rng) : options_(o) {
                              .out_dim = kD,
                              .encoding = nn::FieldEncoding::None,
                              .hidden = std::vector<index_t>(static_cast<std::size_t>(o.field_layers), o.field_width),
-                             .code_dim = dynamic ? o.code : 0},
+                             .code_dim = dynamic ? o.code + (o.anchor ? kD : 0) : 0},
       rng);
   external->output->weight.value.fill(0.0f);  // no field until the data ask for one
   if (external->output->bias.value.numel() > 0) external->output->bias.value.fill(0.0f);
@@ -48,6 +48,15 @@ GravityModel::GravityModel(const ModelOptions& o, Philox& rng) : options_(o) {
   this->register_module("encoder_phi", *encoder_phi);
   this->register_module("encoder_score", *encoder_score);
   this->register_module("encoder_rho", *encoder_rho);
+  if (!o.anchor) return;
+  anchor_score = std::make_unique<nn::Linear<float>>(H, 1, rng);
+  anchor_reach = std::make_unique<nn::Linear<float>>(H, 1, rng);
+  radial = std::make_unique<nn::MLP<float>>(std::vector<index_t>{2, o.hidden, o.hidden, 1}, rng);
+  radial->layers[2].weight.value.fill(0.0f);  // no radial field until the data ask for one
+  if (radial->layers[2].bias.value.numel() > 0) radial->layers[2].bias.value.fill(0.0f);
+  this->register_module("anchor_score", *anchor_score);
+  this->register_module("anchor_reach", *anchor_reach);
+  this->register_module("radial", *radial);
 }
 
 std::string GravityModel::describe() const {
@@ -57,14 +66,14 @@ std::string GravityModel::describe() const {
     std::snprintf(text, sizeof text, "GravityModel(no_field: EGNN interactions, hidden=%lld)",
                   static_cast<long long>(o.hidden));
   else
-    std::snprintf(text, sizeof text,
-                  "GravityModel(%s: EGNN interactions, hidden=%lld + E(x%s), E = MLP(%lld x %lld)%s)",
-                  model_name(o.kind), static_cast<long long>(o.hidden), has_code() ? " | z" : "",
-                  static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width),
-                  has_code() ? (", FiLM by z (" + std::to_string(o.code) + ") from an attention-pooled set encoder (" +
-                                std::to_string(o.encoder_width) + ")")
-                                   .c_str()
-                             : "");
+    std::snprintf(
+        text, sizeof text, "GravityModel(%s: EGNN interactions, hidden=%lld + E(x%s), E = MLP(%lld x %lld)%s)",
+        model_name(o.kind), static_cast<long long>(o.hidden), has_code() ? " | z" : "",
+        static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width),
+        has_code() ? (", FiLM by z (" + std::to_string(o.code) + ") from an attention-pooled set encoder (" +
+                      std::to_string(o.encoder_width) + ")" + (radial ? " + a radial term about the voted anchor" : ""))
+                         .c_str()
+                   : "");
   return text;
 }
 
@@ -75,7 +84,14 @@ Var<float> GravityModel::codes(Tape<float>& tape, const Tensor<float>& context, 
   const Var<float> f = encoder_phi->forward(tape, tape.constant(context));            // (C, H)
   const Var<float> w = exp(3.0 * tanh(encoder_score->forward(tape, f)));              // (C, 1) in [e^-3, e^3]
   const Var<float> pooled = segment_sum(w * f, graph, B) / segment_sum(w, graph, B);  // (B, H)
-  return encoder_rho->forward(tape, pooled);                                          // (B, Z)
+  const Var<float> z = encoder_rho->forward(tape, pooled);                            // (B, Z)
+  if (!radial) return z;
+  const Var<float> rows = tape.constant(context);  // (C, 10)
+  const Var<float> votes =
+      slice(rows, 1, 0, kD) + slice(rows, 1, 2 * kD, kD) * anchor_reach->forward(tape, f);         // (C, d)
+  const Var<float> w_anchor = exp(3.0 * tanh(anchor_score->forward(tape, f)));                     // (C, 1)
+  const Var<float> c = segment_sum(w_anchor * votes, graph, B) / segment_sum(w_anchor, graph, B);  // (B, d)
+  return concat({z, c}, 1);                                                                        // (B, Z + d)
 }
 
 Var<float> GravityModel::interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x) {
@@ -95,7 +111,14 @@ Var<float> GravityModel::acceleration(Tape<float>& tape, const nn::GraphBatch& g
 
 Var<float> GravityModel::field(Tape<float>& tape, Var<float> x, Var<float> code) {
   if (!external) throw std::logic_error("GravityModel::field: the no_field model has no field");
-  return has_code() ? external->forward(tape, x, {}, code) : external->forward(tape, x);
+  if (!has_code()) return external->forward(tape, x);
+  const Var<float> E = external->forward(tape, x, {}, code);  // (P, d)
+  if (!radial) return E;
+  const double delta = options_.delta;
+  const Var<float> to_anchor = slice(code, 1, options_.code, kD) - x;  // (P, d) c_s - x (a (1, d) anchor broadcasts)
+  const Var<float> r2 = row_dot(to_anchor, to_anchor);                 // (P, 1)
+  const Var<float> features = concat({pow(pow(r2 + 1e-12, 0.5) + delta, -1.0), pow(r2 + delta * delta, -1.0)}, 1);
+  return E + to_anchor * radial->forward(tape, features);
 }
 
 Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,

@@ -25,6 +25,15 @@
 //   f_r = phi(r) (MLP, H),  w_r = exp(3 tanh(score(f_r))),  z_s = rho( sum_r w_r f_r / sum_r w_r ),
 // rho an MLP to Z. Rows only from the observed frames, so forecasts never see the future.
 //
+// With `anchor` (--anchor), the field gains a radial term about a point c_s the encoder votes for:
+// each row votes p_r = x_t + a_hat * reach(f_r) (where its pull points, at a learned distance),
+// and c_s = sum_r w'_r p_r / sum_r w'_r with its own attention weights w'_r = exp(3 tanh(score'(f_r))).
+// The code becomes [z_s, c_s] (Z + d; FiLM reads both), and
+//   E(x | z_s, c_s) = MLP field + (c_s - x) phi(1 / (|c_s - x| + delta), 1 / (|c_s - x|^2 + delta^2))
+// with phi an MLP on the interactions' generic inverse-distance features (its output starts at 0).
+// A source-shaped inductive bias: one sharp radial field about a learned point, which the plain
+// MLP field can only approximate smoothly; c_s is learned only through the forecasts' loss.
+//
 // Rollouts: `substeps` velocity-Verlet (kick-drift-kick leapfrog, the data's integrator) steps per
 // frame, on the tape, so a loss on the frames trains every part through the integrator.
 #pragma once
@@ -52,6 +61,7 @@ struct ModelOptions {
   index_t encoder_width = 64;  // H of the set encoder
   double delta = 0.1;          // softening of the inverse-distance edge attributes
   double accel_cap = 1000;
+  bool anchor = false;  // DynamicField: add the radial term about the voted anchor (below)
 };
 
 constexpr index_t kContextFeatures = 10;  // the encoder's row r
@@ -79,6 +89,8 @@ class GravityModel : public nn::Module<float> {
   std::unique_ptr<nn::NeuralField<float>> external;          // Static, Dynamic
   std::unique_ptr<nn::MLP<float>> encoder_phi, encoder_rho;  // Dynamic
   std::unique_ptr<nn::Linear<float>> encoder_score;          // Dynamic
+  std::unique_ptr<nn::Linear<float>> anchor_score, anchor_reach;  // Dynamic with anchor
+  std::unique_ptr<nn::MLP<float>> radial;                         // Dynamic with anchor: phi
 
  private:
   ModelOptions options_;

@@ -6,6 +6,7 @@
 // model replaced by the truth against the true forces.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -165,6 +166,42 @@ TEST_CASE("gravity_field: the models are equivariant, and only the dynamic field
   const Var<float> Es = model.field(tape, tape.constant(shifted), rows(code));
   for (index_t k = 0; k < a.numel(); ++k)
     CHECK(as.data()[k] - Es.data()[k] == doctest::Approx(a.data()[k] - E.data()[k]).epsilon(1e-4).scale(1));
+}
+
+TEST_CASE("gravity_field --anchor: the voted anchor is the weighted mean of the votes, the radial term k (c - x)") {
+  using namespace gravity_field;
+  Philox rng(6, 1);
+  GravityModel model({.kind = ModelKind::DynamicField, .hidden = 8, .field_width = 16, .code = 4, .anchor = true}, rng);
+  // Equal attention (score weights and bias 0) and a reach of 0.5 along the pull: each row votes
+  // x + 0.5 a_hat, and the anchor is the plain mean of its simulation's votes.
+  model.anchor_score->weight.value.fill(0.0f);
+  model.anchor_score->bias.value.fill(0.0f);
+  model.anchor_reach->weight.value.fill(0.0f);
+  model.anchor_reach->bias.value.fill(0.5f);
+  const datasets::Trajectories t = constant_acceleration(std::array<double, 3>{1.0, -2.0, 2.0}.data(), 0.1, 5);
+  const std::vector<std::int64_t> sims = {0, 2};
+  const Context c = context_of(t, sims, 5, 1);
+  Tape<float> tape;
+  NoGradGuard<float> no_grad(tape);
+  const Var<float> codes = model.codes(tape, c.rows, c.graph, 2);  // (2, 4 + 3)
+  REQUIRE(codes.shape()[1] == 7);
+  for (index_t b = 0; b < 2; ++b)
+    for (index_t k = 0; k < 3; ++k) {
+      double sum = 0, count = 0;
+      for (index_t r = 0; r < c.rows.shape()[0]; ++r)
+        if (c.graph[static_cast<std::size_t>(r)] == b) sum += c.rows(r, k) + 0.5 * c.rows(r, 6 + k), count += 1;
+      CHECK(codes.data()[b * 7 + 4 + k] == doctest::Approx(sum / count).epsilon(1e-5));
+    }
+  // The radial MLP made constant (output weights 0, bias 2) and the MLP field zero (its start):
+  // E(x | z, c) = 2 (c - x) exactly.
+  model.radial->layers[2].weight.value.fill(0.0f);
+  model.radial->layers[2].bias.value.fill(2.0f);
+  Tensor<float> x(Shape{3, 3}), code(Shape{1, 7});
+  for (index_t k = 0; k < x.numel(); ++k) x[k] = static_cast<float>(rng.normal());
+  for (index_t k = 0; k < code.numel(); ++k) code[k] = static_cast<float>(rng.normal());
+  const Var<float> E = model.field(tape, tape.constant(x), tape.constant(code));
+  for (index_t i = 0; i < 3; ++i)
+    for (index_t k = 0; k < 3; ++k) CHECK(E.data()[i * 3 + k] == doctest::Approx(2 * (code[4 + k] - x(i, k))));
 }
 
 TEST_CASE("gravity_field: error attribution replaces exactly one half of the model by the truth") {
