@@ -184,6 +184,7 @@ int run(int argc, char** argv) {
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
   std::vector<std::pair<TruePart, Forecast>> attribution;  // of the field model, with --attribute-errors
+  const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;  // of every forecast
   nn::ProgressLine progress(so.quiet || distributed::world().rank() != 0);  // under MPI, rank 0 reports
   // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
   RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0,
@@ -235,7 +236,7 @@ int run(int argc, char** argv) {
       return examples::kExitInterrupted;
     }
     nn::to_device(model, Device::CPU);  // the evaluation runs on the CPU
-    r.forecast = forecast(model, data.test, observed, horizon, forecast_substeps > 0 ? forecast_substeps : substeps);
+    r.forecast = forecast(model, data.test, observed, horizon, eval_substeps);
     if (kind == ModelKind::Field) {
       r.has_field = true;
       r.field = learned_field(model, grid);
@@ -243,8 +244,7 @@ int run(int argc, char** argv) {
       sources = find_sources(model, data, grid, source_grid);
       if (attribute_errors)
         for (const TruePart part : {TruePart::SourceField, TruePart::PairForces})
-          attribution.emplace_back(part, forecast_with_true_part(model, data, part, observed, horizon,
-                                                                 forecast_substeps > 0 ? forecast_substeps : substeps));
+          attribution.emplace_back(part, forecast_with_true_part(model, data, part, observed, horizon, eval_substeps));
     }
     results.push_back(std::move(r));
   }
@@ -256,7 +256,6 @@ int run(int argc, char** argv) {
     checks.insert(checks.end(), more.begin(), more.end());
   }
   print_table(results, {1, 10, static_cast<int>(horizon)});
-  const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;
   const Forecast truth = forecast_true_physics(data, observed, horizon, eval_substeps);
   const std::vector<int> steps_shown = {1, 10, static_cast<int>(horizon)};
   print_reference_forecast(

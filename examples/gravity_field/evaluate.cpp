@@ -79,8 +79,8 @@ struct TrueHalf {
   const GravityData* data;
 };
 
-// The acceleration of a chunk of n simulations from `first` (rows n * N, graphs g): the model's,
-// or with one half true (rollout's order: interactions, then the field, then the cap).
+// The acceleration of a chunk of simulations (graphs g, their pairs, each row's hidden mass) with
+// one half of the model true, in the model's order: interactions, then the field, then the cap.
 Var<float> chunk_acceleration(Tape<float>& tape, GravityModel& model, const TrueHalf& truth, const nn::GraphBatch& g,
                               const physics::PairList& pairs, const Var<float>& hidden_rows, const Var<float>& x,
                               const Var<float>& codes) {

@@ -10,6 +10,16 @@
 
 namespace dg::gravity_field {
 
+namespace {
+
+// The generic inverse-distance features [1 / (r + delta), 1 / (r^2 + delta^2)] (R, 2) of distances
+// r (R, 1) with squares r2 (R, 1): the interactions' edge attributes and the anchor's radial input.
+Var<float> inverse_distance_features(const Var<float>& r, const Var<float>& r2, double delta) {
+  return concat({pow(r + delta, -1.0), pow(r2 + delta * delta, -1.0)}, 1);
+}
+
+}  // namespace
+
 const char* model_name(ModelKind kind) {
   switch (kind) {
     case ModelKind::DynamicField: return "dynamic_field";
@@ -97,8 +107,8 @@ Var<float> GravityModel::codes(Tape<float>& tape, const Tensor<float>& context, 
 Var<float> GravityModel::interactions(Tape<float>& tape, const nn::GraphBatch& g, Var<float> x) {
   const Var<float> diff = nn::edge_difference(g, x);  // (E, d) x_i - x_j
   const double delta = options_.delta;
-  const Var<float> attributes =
-      concat({pow(row_norm(diff) + delta, -1.0), pow(row_dot(diff, diff) + delta * delta, -1.0)}, 1);  // (E, 2)
+  const Var<float> r = row_norm(diff), r2 = row_dot(diff, diff);                                       // (E, 1) each
+  const Var<float> attributes = inverse_distance_features(r, r2, delta);                               // (E, 2)
   const Var<float> mass = tape.constant(Tensor<float>::full(Shape{x.shape()[0], 1}, 1.0f));            // (M, 1)
   return interaction->forward(tape, g, mass, x, {}, attributes).update;                                // (M, d)
 }
@@ -117,8 +127,8 @@ Var<float> GravityModel::field(Tape<float>& tape, Var<float> x, Var<float> code)
   const double delta = options_.delta;
   const Var<float> to_anchor = slice(code, 1, options_.code, kD) - x;  // (P, d) c_s - x (a (1, d) anchor broadcasts)
   const Var<float> r2 = row_dot(to_anchor, to_anchor);                 // (P, 1)
-  const Var<float> features = concat({pow(pow(r2 + 1e-12, 0.5) + delta, -1.0), pow(r2 + delta * delta, -1.0)}, 1);
-  return E + to_anchor * radial->forward(tape, features);
+  // r from r2 + 1e-12: a finite gradient where x sits on the anchor.
+  return E + to_anchor * radial->forward(tape, inverse_distance_features(pow(r2 + 1e-12, 0.5), r2, delta));
 }
 
 Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,
