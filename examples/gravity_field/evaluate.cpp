@@ -27,9 +27,18 @@ std::vector<std::int64_t> range(std::int64_t first, std::int64_t count) {
   return v;
 }
 
-// Codes of simulations [first, first + count) on `tape`.
+// Codes of simulations [first, first + count) on `tape`: rows of `given` (S, Z) when not null, else
+// the encoder's.
 Var<float> codes_on(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, std::int64_t first,
-                    std::int64_t count, std::int64_t observed, std::int64_t stride) {
+                    std::int64_t count, std::int64_t observed, std::int64_t stride,
+                    const Tensor<float>* given = nullptr) {
+  if (given) {
+    const index_t Z = given->shape()[1];
+    if (given->shape()[0] != t.sims)
+      throw std::invalid_argument("gravity_field: " + std::to_string(given->shape()[0]) + " codes for " +
+                                  std::to_string(t.sims) + " simulations");
+    return tape.constant(Shape{count, Z}, given->data() + first * Z);
+  }
   const Context c = context_of(t, range(first, count), observed, stride);
   return model.codes(tape, c.rows, c.graph, count);
 }
@@ -99,7 +108,7 @@ Var<float> chunk_acceleration(Tape<float>& tape, GravityModel& model, const True
 
 Forecast forecast_impl(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed,
                        std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch,
-                       const TrueHalf* truth) {
+                       const TrueHalf* truth, const Tensor<float>* given_codes) {
   const std::int64_t S = test.sims, N = test.particles, H = horizon;
   Forecast f;
   f.step_error.assign(static_cast<std::size_t>(H), 0.0);
@@ -145,7 +154,8 @@ Forecast forecast_impl(GravityModel* model, const datasets::Trajectories& test, 
       constexpr std::int64_t kChunk = 100;  // simulations per tape
       Tensor<float> codes;                  // (count*N, Z) each particle's simulation code
       if (model->has_code()) {
-        const Var<float> z = code_rows(codes_on(tape, *model, test, first, count, observed, stride), count, N);
+        const Var<float> z =
+            code_rows(codes_on(tape, *model, test, first, count, observed, stride, given_codes), count, N);
         codes = Tensor<float>(z.shape(), std::vector<float>(z.data(), z.data() + z.numel()));
       }
       const index_t Z = model->has_code() ? codes.shape()[1] : 0;
@@ -200,8 +210,8 @@ Forecast forecast_impl(GravityModel* model, const datasets::Trajectories& test, 
 }  // namespace
 
 Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
-                  int substeps, std::int64_t stride, std::int64_t batch) {
-  return forecast_impl(model, test, observed, horizon, substeps, stride, batch, nullptr);
+                  int substeps, std::int64_t stride, std::int64_t batch, const Tensor<float>* codes) {
+  return forecast_impl(model, test, observed, horizon, substeps, stride, batch, nullptr, codes);
 }
 
 const char* true_part_name(TruePart part) {
@@ -209,11 +219,12 @@ const char* true_part_name(TruePart part) {
 }
 
 Forecast forecast_with_true_part(GravityModel& model, const GravityData& data, TruePart part, std::int64_t observed,
-                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch) {
+                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch,
+                                 const Tensor<float>* codes) {
   if (!model.has_field())
     throw std::invalid_argument("forecast_with_true_part: the no_field model has no field to replace or keep");
   const TrueHalf truth{part, &data};
-  return forecast_impl(&model, data.test, observed, horizon, substeps, stride, batch, &truth);
+  return forecast_impl(&model, data.test, observed, horizon, substeps, stride, batch, &truth, codes);
 }
 
 Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps) {
@@ -266,7 +277,7 @@ Tensor<float> codes_of(GravityModel& model, const datasets::Trajectories& t, std
 }
 
 nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, std::int64_t observed,
-                                std::int64_t stride, std::uint64_t seed, index_t P) {
+                                std::int64_t stride, std::uint64_t seed, index_t P, const Tensor<float>* given) {
   const datasets::Trajectories& t = data.test;
   const index_t S = t.sims;
   Tensor<float> points(Shape{S * P, kD});
@@ -285,7 +296,7 @@ nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, st
   NoGradGuard<float> no_grad(tape);
   Tensor<float> codes;  // (S, Z)
   if (model.has_code()) {
-    const Var<float> z = codes_on(tape, model, t, 0, S, observed, stride);
+    const Var<float> z = codes_on(tape, model, t, 0, S, observed, stride, given);
     codes = Tensor<float>(z.shape(), std::vector<float>(z.data(), z.data() + z.numel()));
   }
   // The field in batches of simulations, one tape each (each point's value depends on its own row
@@ -304,7 +315,7 @@ nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, st
 }
 
 HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data, std::int64_t observed,
-                                    std::int64_t stride, const LocateOptions& o) {
+                                    std::int64_t stride, const LocateOptions& o, const Tensor<float>* given) {
   const auto start = std::chrono::steady_clock::now();
   const datasets::Trajectories& t = data.test;
   const std::int64_t S = o.sims > 0 ? std::min(o.sims, t.sims) : t.sims, G = o.grid, P = G * G * G;
@@ -312,7 +323,8 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
   for (index_t p = 0; p < P; ++p)
     for (index_t c = 0, rest = p; c < kD; ++c, rest /= G)
       points(p, c) = -o.half_width + 2 * o.half_width * static_cast<double>(rest % G) / static_cast<double>(G - 1);
-  const Tensor<float> codes = model.has_code() ? codes_of(model, t, observed, stride) : Tensor<float>{};
+  const Tensor<float> codes =
+      model.has_code() ? (given ? *given : codes_of(model, t, observed, stride)) : Tensor<float>{};
   const index_t Z = model.has_code() ? codes.shape()[1] : 0;
   nn::SourceRecoveryOptions recover{.strength = data.G,
                                     .softening = data.softening,
@@ -383,7 +395,8 @@ HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data
   return out;
 }
 
-FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_t observed, std::int64_t stride) {
+FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_t observed, std::int64_t stride,
+                       const Tensor<float>* given) {
   const index_t G = 17;
   const double* h = data.test_heavy.data();
   Tensor<float> points(Shape{G * G, kD});
@@ -401,7 +414,8 @@ FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_
     }
   Tape<float> tape;
   NoGradGuard<float> no_grad(tape);
-  const Var<float> code = model.has_code() ? codes_on(tape, model, data.test, 0, 1, observed, stride) : Var<float>{};
+  const Var<float> code =
+      model.has_code() ? codes_on(tape, model, data.test, 0, 1, observed, stride, given) : Var<float>{};
   const Var<float> E = model.field(tape, tape.constant(points), code);
   for (index_t q = 0; q < G * G; ++q)
     out.learned_u.push_back(E.data()[q * kD]), out.learned_v.push_back(E.data()[q * kD + 1]);

@@ -47,9 +47,10 @@ struct Forecast {
 std::vector<double> future_frames(const std::vector<double>& values, const datasets::Trajectories& t,
                                   std::int64_t observed, std::int64_t horizon);
 
-// model null: constant velocity. `batch` simulations per rollout.
+// model null: constant velocity. `batch` simulations per rollout. `codes` (S, Z): the codes of a
+// DynamicField model's simulations (refined_codes, refine.hpp); null: the encoder's.
 Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,
-                  int substeps, std::int64_t stride, std::int64_t batch = 500);
+                  int substeps, std::int64_t stride, std::int64_t batch = 500, const Tensor<float>* codes = nullptr);
 
 // A reference, not a model: the true forces (the particles' softened gravity and the hidden mass)
 // integrated by the same leapfrog with `substeps` per frame: the error that the integrator's step
@@ -66,15 +67,17 @@ Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, st
 enum class TruePart { HiddenMassField, PairForces };
 const char* true_part_name(TruePart part);  // "true_hidden_mass_field", "true_pair_forces"
 Forecast forecast_with_true_part(GravityModel& model, const GravityData& data, TruePart part, std::int64_t observed,
-                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch = 500);
+                                 std::int64_t horizon, int substeps, std::int64_t stride, std::int64_t batch = 500,
+                                 const Tensor<float>* codes = nullptr);
 
 // The codes (S, Z) of every simulation of t (a DynamicField model).
 Tensor<float> codes_of(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
                        std::int64_t stride);
 
-// Field models only; `points` per simulation.
+// Field models only; `points` per simulation; `codes` as for forecast.
 nn::FieldMetrics field_recovery(GravityModel& model, const GravityData& data, std::int64_t observed,
-                                std::int64_t stride, std::uint64_t seed, index_t points = 64);
+                                std::int64_t stride, std::uint64_t seed, index_t points = 64,
+                                const Tensor<float>* codes = nullptr);
 
 struct LocateOptions {
   index_t grid = 13;      // G points per axis
@@ -95,7 +98,8 @@ struct HiddenMassSearch {
 };
 
 HiddenMassSearch locate_hidden_mass(GravityModel& model, const GravityData& data, std::int64_t observed,
-                                    std::int64_t stride, const LocateOptions& options);
+                                    std::int64_t stride, const LocateOptions& options,
+                                    const Tensor<float>* codes = nullptr);
 
 // The learned and true field of test simulation 0 on a G x G grid in the plane z = z_hidden, 2 around
 // the mass (for field.svg).
@@ -105,6 +109,7 @@ struct FieldPlane {
   std::vector<double> true_u, true_v;        // (G*G)
   double hidden_x = 0, hidden_y = 0;
 };
-FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_t observed, std::int64_t stride);
+FieldPlane field_plane(GravityModel& model, const GravityData& data, std::int64_t observed, std::int64_t stride,
+                       const Tensor<float>* codes = nullptr);
 
 }  // namespace dg::gravity_field

@@ -14,14 +14,19 @@
 // from the learned field per test simulation (evaluate.hpp). --anchor adds to the dynamic field a
 // radial term about a point the encoder votes for (model.hpp); --attribute-errors forecasts the
 // dynamic field model with its interactions or its field replaced by the truth (evaluate.hpp).
+// --refine-steps fits each test simulation's code to its observed frames before the evaluation
+// (refine.hpp); --refit-sims first fine-tunes the model with the refined codes of training
+// simulations held fixed (train.hpp, checkpoint_<model>_refit.npz).
 //
 //   gravity_field [--quick] [--published] [--check] [--data DIR] [--out DIR] ...   (--help lists all)
 //
 // Outputs in --out: results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv,
-// training.svg, forecast.svg, field.svg (report.hpp), checkpoint_<model>.npz.
+// training.svg, forecast.svg, field.svg (report.hpp), checkpoint_<model>.npz (and with --refit-sims
+// training_<model>_refit.csv, checkpoint_<model>_refit.npz).
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed, 2 bad input, 3 a check failed.
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "autodiff/parallel.hpp"
 #include "examples/common/checks.hpp"
@@ -99,11 +104,30 @@ int run(int argc, char** argv) {
                "also forecast with the dynamic field model's interactions and the true hidden-mass field, and with the "
                "true pair forces and its learned field: which part the error comes from (results.json: "
                "error_attribution)");
+  int& refine_steps = opt.add("refine-steps", 0,
+                              "test-time refinement: Adam steps fitting each test simulation's code to its observed "
+                              "frames (refine.hpp; 0: none)",
+                              0, 100000);
+  double& refine_lr = opt.add("refine-lr", 0.01, "learning rate of the test-time refinement", 1e-9, 10.0);
+  std::int64_t& refine_windows =
+      opt.add("refine-windows", std::int64_t{8}, "one-frame windows of the observed frames the refinement fits",
+              std::int64_t{1}, std::int64_t{1000});
+  std::int64_t& refit_sims = opt.add("refit-sims", std::int64_t{0},
+                                     "after training, refine the codes of this many training simulations and fine-tune "
+                                     "the dynamic field model on them with those codes fixed (needs --refine-steps; "
+                                     "0: no refit)",
+                                     std::int64_t{0});
+  std::int64_t& refit_steps =
+      opt.add("refit-steps", std::int64_t{2000}, "training steps of the refit", std::int64_t{1});
+  double& refit_lr = opt.add("refit-lr", 3e-4, "Adam learning rate of the refit (warm-up, cosine decay)", 0.0, 1.0);
+  bool& refine_anchor_only = opt.flag("refine-anchor-only", "the refinement moves the anchor c_s alone (--anchor)");
   bool& resume = opt.flag("resume", "continue each model from its checkpoint in --out when there is one");
   bool& allow_changed =
       opt.flag("allow-changed-settings", "with --resume: accept a checkpoint made with other settings (a fine-tune)");
   opt.parse(argc, argv);
   if (published && so.quick) throw std::invalid_argument("--published and --quick: choose one");
+  if (refine_anchor_only && !anchor) throw std::invalid_argument("--refine-anchor-only needs --anchor");
+  if (refit_sims > 0 && refine_steps == 0) throw std::invalid_argument("--refit-sims needs --refine-steps > 0");
   if (published) {  // options given explicitly still win
     if (!opt.given("train")) train_sims = 50000;
     if (!opt.given("test")) test_sims = 10000;
@@ -160,38 +184,63 @@ int run(int argc, char** argv) {
     r.kind = kind;
     r.description = model.describe();
     r.parameters = model.parameter_numel();
-    r.training = train(model, data.train,
-                       {.steps = steps,
-                        .batch = batch,
-                        .window = window,
-                        .substeps = substeps,
-                        .lr = lr,
-                        .clip = clip,
-                        .velocity_weight = velocity_weight,
-                        .relative_floor = relative_floor,
-                        .observed = observed,
-                        .stride = stride,
-                        .seed = seed,
-                        .checkpoint_every = checkpoint_every,
-                        .resume = resume,
-                        .settings = settings,
-                        .allow_changed_settings = allow_changed,
-                        .checkpoint_path = out + "checkpoint_" + name + ".npz",
-                        .curve_path = out + "training_" + name + ".csv",
-                        .shards = shards},
-                       progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
-    r.forecast = forecast(&model, data.test, observed, horizon, substeps, stride);
+    const TrainOptions training{.steps = steps,
+                                .batch = batch,
+                                .window = window,
+                                .substeps = substeps,
+                                .lr = lr,
+                                .clip = clip,
+                                .velocity_weight = velocity_weight,
+                                .relative_floor = relative_floor,
+                                .observed = observed,
+                                .stride = stride,
+                                .seed = seed,
+                                .checkpoint_every = checkpoint_every,
+                                .resume = resume,
+                                .settings = settings,
+                                .allow_changed_settings = allow_changed,
+                                .checkpoint_path = out + "checkpoint_" + name + ".npz",
+                                .curve_path = out + "training_" + name + ".csv",
+                                .shards = shards};
+    r.training = train(model, data.train, training, progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
+    const Refinement how{
+        .steps = refine_steps, .lr = refine_lr, .windows = refine_windows, .anchor_only = refine_anchor_only};
+    if (model.has_code() && refit_sims > 0) {  // the refit (refine.hpp): fixed refined codes of training simulations
+      const datasets::Trajectories fit =
+          datasets::select_simulations(data.train, 0, std::min(refit_sims, data.train.sims));
+      const RefinedCodes fit_codes = refined_codes(model, fit, observed, stride, substeps, how, 500, &progress);
+      nn::Settings refit_settings = settings;
+      for (const auto& kv :
+           opt.values_of({"refit-sims", "refit-steps", "refit-lr", "refine-steps", "refine-lr", "refine-windows"}))
+        refit_settings.push_back(kv);
+      if (refine_anchor_only) refit_settings.emplace_back("refine-anchor-only", "true");
+      r.refit_codes = summarize(fit_codes, model, how, data.train_heavy);
+      TrainOptions refit = training;  // the same windows and loss; its own steps, rate, seed and files
+      refit.steps = refit_steps, refit.lr = refit_lr, refit.seed = seed + 1, refit.settings = refit_settings;
+      refit.checkpoint_path = out + "checkpoint_" + name + "_refit.npz";
+      refit.curve_path = out + "training_" + name + "_refit.csv";
+      refit.codes = &fit_codes.codes;
+      r.refit = train(model, fit, refit, progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
+    }
+    // With --refine-steps every evaluation of the dynamic field reads the refined codes.
+    std::optional<RefinedCodes> refined;
+    if (model.has_code() && refine_steps > 0) {
+      refined = refined_codes(model, data.test, observed, stride, substeps, how, 500, &progress);
+      r.refinement = summarize(*refined, model, how, data.test_heavy);
+    }
+    const Tensor<float>* codes = refined ? &refined->codes : nullptr;
+    r.forecast = forecast(&model, data.test, observed, horizon, substeps, stride, 500, codes);
     if (model.has_field()) {
       r.has_field = true;
-      r.field = field_recovery(model, data, observed, stride, seed);
+      r.field = field_recovery(model, data, observed, stride, seed, 64, codes);
       r.search = locate_hidden_mass(
           model, data, observed, stride,
-          {.grid = locate_grid, .reach = locate_reach, .exclusion = locate_exclusion, .sims = locate_sims});
-      if (model.has_code()) r.plane = field_plane(model, data, observed, stride);
+          {.grid = locate_grid, .reach = locate_reach, .exclusion = locate_exclusion, .sims = locate_sims}, codes);
+      if (model.has_code()) r.plane = field_plane(model, data, observed, stride, codes);
       if (model.has_code() && attribute_errors)
         for (const TruePart part : {TruePart::HiddenMassField, TruePart::PairForces})
-          attribution.emplace_back(part,
-                                   forecast_with_true_part(model, data, part, observed, horizon, substeps, stride));
+          attribution.emplace_back(
+              part, forecast_with_true_part(model, data, part, observed, horizon, substeps, stride, 500, codes));
     }
     results.push_back(std::move(r));
   }

@@ -44,6 +44,17 @@ io::Json forecast_json(const Forecast& f) {
       {{"l2_position_error", examples::json_numbers(f.step_error)}, {"finite", f.finite}, {"paper_metrics", paper}});
 }
 
+io::Json refinement_json(const RefinementSummary& f) {
+  return io::Json::object({{"simulations", static_cast<double>(f.simulations)},
+                           {"steps", static_cast<double>(f.steps)},
+                           {"seconds", f.seconds},
+                           {"median_fit_error_before", f.median_loss_before},
+                           {"median_fit_error_after", f.median_loss_after},
+                           {"fraction_moved", f.moved},
+                           {"anchor_median_distance_before", examples::json_number(f.anchor_distance_before)},
+                           {"anchor_median_distance_after", examples::json_number(f.anchor_distance_after)}});
+}
+
 io::Json search_json(const HiddenMassSearch& s) {
   return io::Json::object({{"median_distance", examples::json_number(s.median_distance)},
                            {"within_0.1", s.within_01},
@@ -78,6 +89,10 @@ std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool qui
       {"hidden mass located: median distance", dyn->search.median_distance, quick ? 0.5 : 0.1, Check::AtMost});
   if (!quick)
     checks.push_back({"dynamic field: median cosine to the true field", dyn->field.cosine, 0.9, Check::AtLeast});
+  if (dyn->refinement)  // the refinement must fit the observed frames better than the encoder's codes
+    checks.push_back({"refined codes: median fit error after / before",
+                      dyn->refinement->median_loss_after / dyn->refinement->median_loss_before, quick ? 0.9 : 0.5,
+                      Check::AtMost});
   return checks;
 }
 
@@ -114,6 +129,27 @@ void print_table(const std::vector<ModelResult>& results, const References& refe
   for (const ModelResult& r : results)
     std::printf("  %s %.4g / %.4g", model_name(r.kind), last(r.forecast.paper.state_mse_median),
                 last(r.forecast.paper.state_mse_p90));
+  for (const ModelResult& r : results)
+    if (r.refit) {
+      const RefinementSummary& f = *r.refit_codes;
+      std::printf(
+          "\n%s refit: %lld training simulations' codes refined (%.0f s; fit error %.4g -> %.4g; anchor to "
+          "hidden mass %.4g -> %.4g), then %lld steps with them fixed (%.0f s; final loss %.4g)",
+          model_name(r.kind), static_cast<long long>(f.simulations), f.seconds, f.median_loss_before,
+          f.median_loss_after, f.anchor_distance_before, f.anchor_distance_after,
+          static_cast<long long>(r.refit->curve_step.empty() ? 0 : r.refit->curve_step.back()), r.refit->seconds,
+          r.refit->final_loss);
+    }
+  for (const ModelResult& r : results)
+    if (r.refinement) {
+      const RefinementSummary& f = *r.refinement;
+      std::printf(
+          "\n%s: codes refined on the observed frames (%d steps, %.0f s): fit error (median) %.4g -> %.4g, "
+          "%.0f%% of codes moved",
+          model_name(r.kind), f.steps, f.seconds, f.median_loss_before, f.median_loss_after, 100 * f.moved);
+      if (std::isfinite(f.anchor_distance_before))
+        std::printf("; anchor to hidden mass (median) %.4g -> %.4g", f.anchor_distance_before, f.anchor_distance_after);
+    }
   std::printf("\n\nthe learned field against the hidden mass's (0.3 .. 2 from it) and the mass located from it\n");
   std::printf("%-20s %8s %8s %8s %12s %8s %8s %8s %10s\n", "model", "cosine", "rel L2", "scale", "median dist",
               "<= 0.1", "<= 0.2", "<= 0.5", "mass (10)");
@@ -141,6 +177,11 @@ void add_results(io::Json& json, const std::vector<ModelResult>& results, const 
                                                 {"points", static_cast<double>(r.field.points)}}));
       m.set("hidden_mass", search_json(r.search));
     }
+    if (r.refit)
+      m.set("refit", io::Json::object({{"codes", refinement_json(*r.refit_codes)},
+                                       {"train_seconds", r.refit->seconds},
+                                       {"final_loss", examples::json_number(r.refit->final_loss)}}));
+    if (r.refinement) m.set("code_refinement", refinement_json(*r.refinement));
     models.set(model_name(r.kind), m);
   }
   io::Json published = io::Json::object();

@@ -72,6 +72,9 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
   if (data.frames <= o.window)
     throw std::invalid_argument(data.source + ": " + std::to_string(data.frames) + " frames, too few for a window of " +
                                 std::to_string(o.window));
+  if (o.codes && (o.codes->shape().rank != 2 || o.codes->shape()[0] != data.sims))
+    throw std::invalid_argument(data.source + ": fixed codes for " + std::to_string(o.codes->shape()[0]) +
+                                " simulations, the data have " + std::to_string(data.sims));
   if (o.observed < 2 || o.observed > data.frames)
     throw std::invalid_argument(data.source + ": the encoder reads " + std::to_string(o.observed) + " frames of " +
                                 std::to_string(data.frames));
@@ -97,7 +100,15 @@ TrainRecord train(GravityModel& model, const datasets::Trajectories& data, const
       const index_t B = b1 - b0, r0 = b0 * N, rows = B * N;
       const auto slice = [&](const Tensor<float>& t) { return tape.constant(Shape{rows, kD}, t.data() + r0 * kD); };
       Var<float> codes;
-      if (model.has_code()) {
+      if (model.has_code() && o.codes) {  // the fixed codes' rows of the windows' simulations
+        const index_t Z = o.codes->shape()[1];
+        Tensor<float> rows_codes(Shape{rows, Z});  // (B*N, Z)
+        for (index_t r = 0; r < rows; ++r) {
+          const float* z = o.codes->data() + w.sims[static_cast<std::size_t>(b0 + r / N)] * Z;
+          std::copy(z, z + Z, rows_codes.data() + r * Z);
+        }
+        codes = tape.constant(rows_codes);
+      } else if (model.has_code()) {
         const Context c = context_of(
             data, std::span<const std::int64_t>(w.sims).subspan(std::size_t(b0), std::size_t(B)), o.observed, o.stride);
         codes = code_rows(model.codes(tape, c.rows, c.graph, B), B, N);

@@ -9,6 +9,8 @@
 // plain MSE). Start frames range over every frame of the training simulations (the code still
 // reads only the first `observed`). Adam with warm-up and cosine decay, the global gradient norm
 // clipped; the step itself, the curve file, the checkpoints and the resume are nn::StepTrainer's.
+// With `codes` (the refit of gravity_field --refit-sims) each simulation's code is fixed, a row of
+// that table, and the encoder is not used (its parameters get no gradient and do not move).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +45,7 @@ struct TrainOptions {
   std::string curve_path;       // CSV: step, loss, lr, seconds
   std::int64_t shards = 0;      // >= 1: each step's windows cut into this many shards, one tape each, on
                                 // the threads (nn::StepTrainer; results depend on this, not on threads)
+  const Tensor<float>* codes = nullptr;  // (S, Z) fixed codes of the simulations (DynamicField), or null
 };
 
 // resumed_from, seconds, final_loss (mean of the last 100 steps), ms_per_step, the curve.

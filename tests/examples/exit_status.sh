@@ -38,6 +38,8 @@ expect 2 gravity_field --quiet --out "$scratch/gravity" --observed 60 --horizon 
 expect 2 gravity_field --quiet --out "$scratch/gravity" --data "$scratch/no_data"
 expect 2 gravity_field --quiet --out "$scratch/gravity" --models dynamic_field,bogus
 expect 2 gravity_field --quiet --out "$scratch/gravity" --quick --published
+expect 2 gravity_field --quiet --out "$scratch/gravity" --quick --anchor --refit-sims 10
+expect 2 gravity_field --quiet --out "$scratch/gravity" --quick --refine-steps 5 --refine-anchor-only
 # A fine-tune: a resume with other settings is refused, and goes on with --allow-changed-settings.
 gravity_ft=(--quiet --quick --train 40 --test 20 --locate-sims 4 --models no_field --out "$scratch/gravity_ft")
 "$dir/gravity_field" "${gravity_ft[@]}" --steps 20 > /dev/null

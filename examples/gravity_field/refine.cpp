@@ -1,0 +1,194 @@
+// Test-time refinement of the dynamic field's codes (refine.hpp).
+#include "examples/gravity_field/refine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "examples/common/frame_rows.hpp"
+#include "nn/adam.hpp"
+#include "nn/forecast_metrics.hpp"
+
+namespace dg::gravity_field {
+
+namespace {
+
+// Gradients for the codes only: the model's parameters are constants on the refinement's tape.
+struct CodeGradOnly : ParamGradTarget<float> {
+  Parameter<float>* code = nullptr;
+  float* grad_of(const Parameter<float>& p) override { return &p == code ? code->grad.data() : nullptr; }
+};
+
+// One chunk's windows: rows (w * n + s) * N + i for window w, simulation s, particle i.
+struct ChunkWindows {
+  Tensor<float> x0, v0, x1, v1;      // (W*n*N, d) true states at t_w and t_w + 1
+  std::vector<std::int32_t> sim_of;  // (W*n*N) s of each row
+  std::vector<std::int32_t> owner;   // (W*n) s of each window's graph
+};
+
+ChunkWindows chunk_windows(const datasets::Trajectories& t, std::int64_t first, std::int64_t n,
+                           const std::vector<std::int64_t>& starts) {
+  const std::int64_t N = t.particles, W = static_cast<std::int64_t>(starts.size()), row = n * N * kD;
+  ChunkWindows c{Tensor<float>(Shape{W * n * N, kD}),
+                 Tensor<float>(Shape{W * n * N, kD}),
+                 Tensor<float>(Shape{W * n * N, kD}),
+                 Tensor<float>(Shape{W * n * N, kD}),
+                 {},
+                 {}};
+  for (std::int64_t w = 0; w < W; ++w) {
+    const std::int64_t f = starts[static_cast<std::size_t>(w)];
+    const std::pair<Tensor<float>*, Tensor<float>> parts[] = {
+        {&c.x0, examples::frame_rows(t.positions, t, first, n, f)},
+        {&c.v0, examples::frame_rows(t.velocities, t, first, n, f)},
+        {&c.x1, examples::frame_rows(t.positions, t, first, n, f + 1)},
+        {&c.v1, examples::frame_rows(t.velocities, t, first, n, f + 1)}};
+    for (const auto& [to, from] : parts) std::copy(from.data(), from.data() + row, to->data() + w * row);
+    for (std::int64_t s = 0; s < n; ++s) {
+      c.owner.push_back(static_cast<std::int32_t>(s));
+      for (std::int64_t i = 0; i < N; ++i) c.sim_of.push_back(static_cast<std::int32_t>(s));
+    }
+  }
+  return c;
+}
+
+// Refines the codes (n, Z) of one chunk in place; loss_before / loss_after (n) filled. `tape` is
+// only reused (its memory kept from chunk to chunk).
+void refine_chunk(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, const ChunkWindows& c,
+                  std::int64_t n, int substeps, const Refinement& r, float* codes, double* loss_before,
+                  double* loss_after) {
+  const index_t Z = model.options().code + (model.options().anchor ? kD : 0);
+  const index_t rows = c.x0.shape()[0];
+  Parameter<float> code(Tensor<float>(Shape{n, Z}, std::vector<float>(codes, codes + n * Z)));
+  std::vector<float> best(codes, codes + n * Z);
+  std::vector<double> best_loss(static_cast<std::size_t>(n), std::numeric_limits<double>::infinity());
+  nn::Adam<float> adam({{"code", &code}}, {.lr = r.lr});
+  CodeGradOnly target;
+  target.code = &code;
+  tape.set_param_grads(&target);
+  const nn::GraphBatch g = nn::fully_connected(rows / t.particles, t.particles);
+  for (int k = 0; k <= r.steps; ++k) {
+    tape.reset();
+    Var<float> per_sim;  // (n, 1) L_s of the current codes
+    try {
+      const Var<float> code_of_row = gather_rows(tape.param(code), std::span<const std::int32_t>(c.sim_of));
+      rollout(tape, model, g, tape.constant(c.x0), tape.constant(c.v0), code_of_row, t.dt_frame, substeps, 1,
+              [&](int, const Var<float>& x, const Var<float>& v) {
+                const Var<float> dx = x - tape.constant(c.x1), dv = v - tape.constant(c.v1);
+                per_sim = segment_sum(row_dot(dx, dx) + row_dot(dv, dv), std::span<const std::int32_t>(c.sim_of), n);
+              });
+    } catch (const integrators::NonFiniteStateError&) {
+      break;  // keep the best codes so far
+    }
+    for (std::int64_t s = 0; s < n; ++s) {
+      const double l = per_sim.data()[s];
+      if (k == 0) loss_before[s] = l;
+      if (std::isfinite(l) && l < best_loss[static_cast<std::size_t>(s)]) {
+        best_loss[static_cast<std::size_t>(s)] = l;
+        std::copy(code.value.data() + s * Z, code.value.data() + (s + 1) * Z, best.data() + s * Z);
+      }
+    }
+    if (k == r.steps) break;
+    tape.backward(sum(per_sim));
+    if (r.anchor_only)
+      for (std::int64_t s = 0; s < n; ++s) std::fill_n(code.grad.data() + s * Z, model.options().code, 0.0f);
+    const double progress = static_cast<double>(k) / static_cast<double>(r.steps);
+    adam.set_lr(r.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * progress))));
+    try {
+      adam.step();
+    } catch (const nn::NonFiniteGradient&) {
+      break;
+    }
+    adam.zero_grad();
+  }
+  tape.reset();
+  tape.set_param_grads(nullptr);
+  std::copy(best.begin(), best.end(), codes);
+  for (std::int64_t s = 0; s < n; ++s) {
+    const double l = best_loss[static_cast<std::size_t>(s)];
+    loss_after[s] = std::isfinite(l) ? l : loss_before[s];
+  }
+}
+
+}  // namespace
+
+RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
+                           std::int64_t stride, int substeps, const Refinement& r, std::int64_t batch,
+                           nn::ProgressLine* progress) {
+  if (!model.has_code()) throw std::invalid_argument("refined_codes: the model has no code to refine");
+  if (r.steps < 0 || r.lr <= 0 || !std::isfinite(r.lr) || r.windows < 1)
+    throw std::invalid_argument("refined_codes: steps >= 0, lr > 0 and windows >= 1");
+  if (r.anchor_only && !model.options().anchor)
+    throw std::invalid_argument("refined_codes: anchor_only needs a model with --anchor");
+  if (observed < 2 || observed > t.frames)
+    throw std::invalid_argument("refined_codes: observed must be 2 .. " + std::to_string(t.frames));
+  const auto start = std::chrono::steady_clock::now();
+  const std::int64_t S = t.sims;
+  const index_t Z = model.options().code + (model.options().anchor ? kD : 0);
+  RefinedCodes out{Tensor<float>(Shape{S, Z}), Tensor<float>(Shape{S, Z}),
+                   std::vector<double>(static_cast<std::size_t>(S), 0.0),
+                   std::vector<double>(static_cast<std::size_t>(S), 0.0), 0};
+  {  // the encoder's codes, batch by batch as the forecasts read them
+    Tape<float> tape;
+    NoGradGuard<float> no_grad(tape);
+    for (std::int64_t first = 0; first < S; first += batch) {
+      const std::int64_t count = std::min(batch, S - first);
+      tape.reset();
+      std::vector<std::int64_t> sims(static_cast<std::size_t>(count));
+      std::iota(sims.begin(), sims.end(), first);
+      const Context c = context_of(t, sims, observed, stride);
+      const Var<float> z = model.codes(tape, c.rows, c.graph, count);  // (count, Z)
+      std::copy(z.data(), z.data() + count * Z, out.encoder.data() + first * Z);
+    }
+  }
+  out.codes = out.encoder;
+  if (r.steps > 0) {
+    // W window starts, evenly spaced, the last at observed - 2 (its end is the last observed frame).
+    const std::int64_t W = std::min(r.windows, observed - 1);
+    std::vector<std::int64_t> starts;
+    for (std::int64_t w = 0; w < W; ++w)
+      starts.push_back(observed - 2 - (w * (observed - 2)) / std::max<std::int64_t>(W - 1, 1));
+    constexpr std::int64_t kChunk = 25;  // simulations per tape
+    Tape<float> tape;
+    for (std::int64_t first = 0; first < S; first += kChunk) {
+      const std::int64_t n = std::min(kChunk, S - first);
+      const ChunkWindows c = chunk_windows(t, first, n, starts);
+      refine_chunk(tape, model, t, c, n, substeps, r, out.codes.data() + first * Z, out.loss_before.data() + first,
+                   out.loss_after.data() + first);
+      if (progress) {
+        const double done = std::accumulate(out.loss_after.begin(), out.loss_after.begin() + first + n, 0.0);
+        progress->update(1, 1, first + n, S, done / static_cast<double>(first + n));
+      }
+    }
+    if (progress) progress->finish();
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+RefinementSummary summarize(const RefinedCodes& r, const GravityModel& model, const Refinement& refinement,
+                            const std::vector<double>& hidden) {
+  const index_t S = r.codes.shape()[0], Z = r.codes.shape()[1], c0 = model.options().code;
+  RefinementSummary out{.simulations = S, .steps = refinement.steps, .seconds = r.seconds};
+  out.median_loss_before = nn::quantile(r.loss_before, 0.5);
+  out.median_loss_after = nn::quantile(r.loss_after, 0.5);
+  std::vector<double> before(static_cast<std::size_t>(S)), after(static_cast<std::size_t>(S));
+  for (index_t s = 0; s < S; ++s) {
+    out.moved += !std::equal(r.codes.data() + s * Z, r.codes.data() + (s + 1) * Z, r.encoder.data() + s * Z);
+    double d_before = 0, d_after = 0;
+    for (index_t c = 0; c < kD && model.options().anchor; ++c) {
+      const double h = hidden[static_cast<std::size_t>(s * kD + c)];
+      d_before += std::pow(r.encoder[s * Z + c0 + c] - h, 2), d_after += std::pow(r.codes[s * Z + c0 + c] - h, 2);
+    }
+    before[static_cast<std::size_t>(s)] = std::sqrt(d_before), after[static_cast<std::size_t>(s)] = std::sqrt(d_after);
+  }
+  out.moved /= static_cast<double>(S);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.anchor_distance_before = model.options().anchor ? nn::quantile(before, 0.5) : nan;
+  out.anchor_distance_after = model.options().anchor ? nn::quantile(after, 0.5) : nan;
+  return out;
+}
+
+}  // namespace dg::gravity_field

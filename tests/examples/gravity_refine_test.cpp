@@ -1,0 +1,127 @@
+// gravity_field's test-time refinement of the codes (examples/gravity_field/refine.hpp), against an
+// analytic answer: particles in a harmonic well k (c* - x) about a point c* of each simulation
+// (closed-form trajectories), and an --anchor model whose field is exactly k (c - x) about its
+// anchor c. The refinement must move each anchor onto that simulation's c*, read no frame after
+// the observed ones, never make a simulation's fit worse, and leave z alone with anchor_only.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autodiff/random.hpp"
+#include "examples/gravity_field/refine.hpp"
+
+using namespace dg;
+using namespace dg::gravity_field;
+
+namespace {
+
+constexpr double kSpring = 2;  // k: omega = sqrt(2)
+
+// S simulations of F frames (dt 0.1) of 3 particles in the well about c*_s (returned in wells (S, 3)):
+// x(t) = c + (x0 - c) cos(w t) + (v0 / w) sin(w t), v(t) = -(x0 - c) w sin(w t) + v0 cos(w t).
+datasets::Trajectories harmonic(std::int64_t S, std::int64_t F, std::vector<double>& wells) {
+  datasets::Trajectories d;
+  d.source = "harmonic";
+  d.sims = S, d.frames = F, d.particles = 3, d.dim = 3, d.dt_frame = 0.1;
+  d.positions.resize(static_cast<std::size_t>(S * F * 3 * 3));
+  d.velocities.resize(d.positions.size());
+  d.masses.assign(static_cast<std::size_t>(S * 3), 1.0);
+  wells.resize(static_cast<std::size_t>(S * 3));
+  const double w = std::sqrt(kSpring);
+  Philox rng(11, 1);
+  for (std::int64_t s = 0; s < S; ++s) {
+    double* c = wells.data() + s * 3;
+    for (int j = 0; j < 3; ++j) c[j] = rng.normal();
+    for (std::int64_t i = 0; i < 3; ++i) {
+      double x0[3], v0[3];
+      for (int j = 0; j < 3; ++j) x0[j] = c[j] + rng.normal(), v0[j] = rng.normal();
+      for (std::int64_t f = 0; f < F; ++f) {
+        const double t = d.dt_frame * static_cast<double>(f);
+        for (int j = 0; j < 3; ++j) {
+          const std::size_t at = d.frame_offset(s, f) + static_cast<std::size_t>(i * 3 + j);
+          d.positions[at] = c[j] + (x0[j] - c[j]) * std::cos(w * t) + v0[j] / w * std::sin(w * t);
+          d.velocities[at] = -(x0[j] - c[j]) * w * std::sin(w * t) + v0[j] * std::cos(w * t);
+        }
+      }
+    }
+  }
+  return d;
+}
+
+// An --anchor model with no interactions (their output layer zero), the MLP field zero (its start)
+// and the radial term the constant k: acceleration k (c - x). Each row votes its own position (reach
+// 0), so the encoder's anchor is the mean observed position, near c* but not on it.
+const ModelOptions kAnchorModel{
+    .kind = ModelKind::DynamicField, .hidden = 8, .field_width = 16, .code = 4, .anchor = true};
+
+void make_harmonic(GravityModel& model) {
+  model.interaction->phi_x[1].weight.value.fill(0.0f);
+  model.anchor_reach->weight.value.fill(0.0f);
+  model.anchor_reach->bias.value.fill(0.0f);
+  model.radial->layers[2].weight.value.fill(0.0f);
+  model.radial->layers[2].bias.value.fill(static_cast<float>(kSpring));
+}
+
+double anchor_distance(const Tensor<float>& codes, std::int64_t s, const std::vector<double>& wells) {
+  double d2 = 0;
+  for (int j = 0; j < 3; ++j) d2 += std::pow(codes[s * 7 + 4 + j] - wells[static_cast<std::size_t>(s * 3 + j)], 2);
+  return std::sqrt(d2);
+}
+
+}  // namespace
+
+TEST_CASE("gravity_field refinement: the anchors move onto the wells the particles move in") {
+  std::vector<double> wells;
+  const std::int64_t S = 30, observed = 10;  // 30: two chunks (25 + 5)
+  const datasets::Trajectories t = harmonic(S, 14, wells);
+  Philox rng(3, 1);
+  GravityModel model(kAnchorModel, rng);
+  make_harmonic(model);
+  const Refinement how{.steps = 300, .lr = 0.1, .windows = 4, .anchor_only = true};
+  const RefinedCodes r = refined_codes(model, t, observed, 1, 10, how);
+  REQUIRE(r.codes.shape() == Shape{S, 7});
+  double worst_before = 0, worst_after = 0;
+  for (std::int64_t s = 0; s < S; ++s) {
+    worst_before = std::max(worst_before, anchor_distance(r.encoder, s, wells));
+    worst_after = std::max(worst_after, anchor_distance(r.codes, s, wells));
+    CHECK(r.loss_after[static_cast<std::size_t>(s)] <= r.loss_before[static_cast<std::size_t>(s)]);
+    for (int j = 0; j < 4; ++j) CHECK(r.codes[s * 7 + j] == r.encoder[s * 7 + j]);  // z untouched
+  }
+  CHECK(worst_before > 0.1);  // the mean position is not the well's centre
+  CHECK(worst_after < 1e-3);  // the refined anchor is (to leapfrog's error, 10 substeps per frame)
+  const RefinementSummary summary = summarize(r, model, how, wells);
+  CHECK(summary.moved == 1.0);
+  CHECK(summary.anchor_distance_after < 0.1 * summary.anchor_distance_before);
+  CHECK(summary.median_loss_after < 1e-3 * summary.median_loss_before);
+
+  // Only the observed frames are read: the later ones made NaN change no bit.
+  datasets::Trajectories blind = t;
+  for (std::int64_t s = 0; s < S; ++s)
+    for (std::int64_t f = observed; f < t.frames; ++f)
+      for (std::int64_t k = 0; k < 9; ++k)
+        blind.positions[blind.frame_offset(s, f) + static_cast<std::size_t>(k)] = NAN,
+                                                   blind.velocities[blind.frame_offset(s, f) +
+                                                                    static_cast<std::size_t>(k)] = NAN;
+  const RefinedCodes same = refined_codes(model, blind, observed, 1, 10, how);
+  CHECK(std::equal(same.codes.data(), same.codes.data() + same.codes.numel(), r.codes.data()));
+
+  // Without anchor_only the whole code may move (z has no gradient here: the MLP field is zero), and
+  // the fit still improves.
+  const RefinedCodes all = refined_codes(model, t, observed, 1, 10, {.steps = 10, .lr = 0.05, .windows = 4});
+  CHECK(all.codes[4] != all.encoder[4]);
+  CHECK(summarize(all, model, how, wells).median_loss_after < summarize(all, model, how, wells).median_loss_before);
+}
+
+TEST_CASE("gravity_field refinement: bad settings are named") {
+  std::vector<double> wells;
+  const datasets::Trajectories t = harmonic(2, 6, wells);
+  Philox rng(3, 1);
+  GravityModel model(kAnchorModel, rng);
+  make_harmonic(model);
+  CHECK_THROWS_AS(refined_codes(model, t, 4, 1, 10, {.steps = 5, .lr = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(refined_codes(model, t, 7, 1, 10, {.steps = 5}), std::invalid_argument);  // 7 > 6 frames
+  GravityModel plain({.kind = ModelKind::DynamicField, .hidden = 8, .field_width = 16, .code = 4}, rng);
+  CHECK_THROWS_AS(refined_codes(plain, t, 4, 1, 10, {.steps = 5, .anchor_only = true}), std::invalid_argument);
+  GravityModel none({.kind = ModelKind::NoField, .hidden = 8}, rng);
+  CHECK_THROWS_AS(refined_codes(none, t, 4, 1, 10, {.steps = 5}), std::invalid_argument);
+}
