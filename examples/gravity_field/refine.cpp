@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <numeric>
 #include <stdexcept>
 
@@ -64,6 +65,7 @@ void refine_chunk(Tape<float>& tape, GravityModel& model, const datasets::Trajec
   Parameter<float> code(Tensor<float>(Shape{n, Z}, std::vector<float>(codes, codes + n * Z)));
   std::vector<float> best(codes, codes + n * Z);
   std::vector<double> best_loss(static_cast<std::size_t>(n), std::numeric_limits<double>::infinity());
+  std::fill_n(loss_before, n, std::numeric_limits<double>::quiet_NaN());  // until the first rollout
   nn::Adam<float> adam({{"code", &code}}, {.lr = r.lr});
   CodeGradOnly target;
   target.code = &code;
@@ -95,7 +97,7 @@ void refine_chunk(Tape<float>& tape, GravityModel& model, const datasets::Trajec
     if (r.anchor_only)
       for (std::int64_t s = 0; s < n; ++s) std::fill_n(code.grad.data() + s * Z, model.options().code, 0.0f);
     const double progress = static_cast<double>(k) / static_cast<double>(r.steps);
-    adam.set_lr(r.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * progress))));
+    adam.set_lr(r.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(std::numbers::pi * progress))));
     try {
       adam.step();
     } catch (const nn::NonFiniteGradient&) {
@@ -172,8 +174,14 @@ RefinementSummary summarize(const RefinedCodes& r, const GravityModel& model, co
                             const std::vector<double>& hidden) {
   const index_t S = r.codes.shape()[0], Z = r.codes.shape()[1], c0 = model.options().code;
   RefinementSummary out{.simulations = S, .steps = refinement.steps, .seconds = r.seconds};
-  out.median_loss_before = nn::quantile(r.loss_before, 0.5);
-  out.median_loss_after = nn::quantile(r.loss_after, 0.5);
+  auto finite_median = [](const std::vector<double>& v) {  // over the simulations whose fit was measured
+    std::vector<double> kept;
+    for (double x : v)
+      if (std::isfinite(x)) kept.push_back(x);
+    return kept.empty() ? std::numeric_limits<double>::quiet_NaN() : nn::quantile(kept, 0.5);
+  };
+  out.median_loss_before = finite_median(r.loss_before);
+  out.median_loss_after = finite_median(r.loss_after);
   std::vector<double> before(static_cast<std::size_t>(S)), after(static_cast<std::size_t>(S));
   for (index_t s = 0; s < S; ++s) {
     out.moved += !std::equal(r.codes.data() + s * Z, r.codes.data() + (s + 1) * Z, r.encoder.data() + s * Z);

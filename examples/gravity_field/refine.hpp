@@ -11,8 +11,10 @@
 // t_w; the W window starts t_w are spread evenly over frames 0 .. observed - 2, the last one at
 // observed - 2, so only observed frames are read: forecasts still never see the future. Each
 // simulation keeps the code of least L_s among those it evaluated (the encoder's first): a step
-// that makes the fit worse, or a rollout that leaves the finite numbers, never makes its code worse.
-// With anchor_only only c_s moves.
+// that makes the fit worse never makes its code worse. A rollout that leaves the finite numbers (or
+// a non-finite gradient) ends its chunk's refinement there, each simulation keeping its best code so
+// far; one whose first rollout failed keeps the encoder's code, its L_s NaN. With anchor_only only
+// c_s moves.
 //
 // L is a sum over simulations and a simulation's rows depend on its own code alone, so its refined
 // code is the same for any chunking of the simulations (chunks of 25, one tape each).

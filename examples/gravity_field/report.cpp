@@ -48,8 +48,8 @@ io::Json refinement_json(const RefinementSummary& f) {
   return io::Json::object({{"simulations", static_cast<double>(f.simulations)},
                            {"steps", static_cast<double>(f.steps)},
                            {"seconds", f.seconds},
-                           {"median_fit_error_before", f.median_loss_before},
-                           {"median_fit_error_after", f.median_loss_after},
+                           {"median_fit_error_before", examples::json_number(f.median_loss_before)},
+                           {"median_fit_error_after", examples::json_number(f.median_loss_after)},
                            {"fraction_moved", f.moved},
                            {"anchor_median_distance_before", examples::json_number(f.anchor_distance_before)},
                            {"anchor_median_distance_after", examples::json_number(f.anchor_distance_after)}});
