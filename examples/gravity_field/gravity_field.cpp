@@ -108,7 +108,7 @@ int run(int argc, char** argv) {
                               "test-time refinement: Adam steps fitting each test simulation's code to its observed "
                               "frames (refine.hpp; 0: none)",
                               0, 100000);
-  double& refine_lr = opt.add("refine-lr", 0.01, "learning rate of the test-time refinement", 1e-9, 10.0);
+  double& refine_lr = opt.add("refine-lr", 0.03, "learning rate of the test-time refinement", 1e-9, 10.0);
   std::int64_t& refine_windows =
       opt.add("refine-windows", std::int64_t{8}, "one-frame windows of the observed frames the refinement fits",
               std::int64_t{1}, std::int64_t{1000});

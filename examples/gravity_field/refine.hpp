@@ -27,7 +27,7 @@ namespace dg::gravity_field {
 
 struct Refinement {
   int steps = 0;  // 0: the encoder's codes as they are
-  double lr = 0.01;
+  double lr = 0.03;
   std::int64_t windows = 8;  // W
   bool anchor_only = false;  // refine c_s alone (an --anchor model)
 };
