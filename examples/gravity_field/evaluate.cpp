@@ -21,12 +21,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<std::int64_t> range(std::int64_t first, std::int64_t count) {
-  std::vector<std::int64_t> v(static_cast<std::size_t>(count));
-  std::iota(v.begin(), v.end(), first);
-  return v;
-}
-
 // Codes of simulations [first, first + count) on `tape`: rows of `given` (S, Z) when not null, else
 // the encoder's.
 Var<float> codes_on(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, std::int64_t first,
@@ -39,8 +33,7 @@ Var<float> codes_on(Tape<float>& tape, GravityModel& model, const datasets::Traj
                                   std::to_string(t.sims) + " simulations");
     return tape.constant(Shape{count, Z}, given->data() + first * Z);
   }
-  const Context c = context_of(t, range(first, count), observed, stride);
-  return model.codes(tape, c.rows, c.graph, count);
+  return encoder_codes(tape, model, t, first, count, observed, stride);
 }
 
 // 1 at the points (P, d) within `reach` of a position simulation s took in frames 0 .. observed - 1.

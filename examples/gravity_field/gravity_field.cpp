@@ -22,7 +22,8 @@
 //
 // Outputs in --out: results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv,
 // training.svg, forecast.svg, field.svg (report.hpp), checkpoint_<model>.npz (and with --refit-sims
-// training_<model>_refit.csv, checkpoint_<model>_refit.npz).
+// training_<model>_refit.csv, checkpoint_<model>_refit.npz, codes_<model>_refit.npz; with
+// --refine-steps codes_<model>_test.npz: the refined codes, read back by --resume, refine.hpp).
 // Exit status (examples/common/run_main.hpp): 0 done, 1 failed, 2 bad input, 3 a check failed.
 #include <chrono>
 #include <cstdio>
@@ -208,7 +209,9 @@ int run(int argc, char** argv) {
     if (model.has_code() && refit_sims > 0) {  // the refit (refine.hpp): fixed refined codes of training simulations
       const datasets::Trajectories fit =
           datasets::select_simulations(data.train, 0, std::min(refit_sims, data.train.sims));
-      const RefinedCodes fit_codes = refined_codes(model, fit, observed, stride, substeps, how, 500, &progress);
+      Refinement fit_how = how;  // saved, so that a resumed refit does not refine them again
+      fit_how.cache = out + "codes_" + name + "_refit.npz", fit_how.read_cache = resume;
+      const RefinedCodes fit_codes = refined_codes(model, fit, observed, stride, substeps, fit_how, 500, &progress);
       nn::Settings refit_settings = settings;
       for (const auto& kv :
            opt.values_of({"refit-sims", "refit-steps", "refit-lr", "refine-steps", "refine-lr", "refine-windows"}))
@@ -225,7 +228,9 @@ int run(int argc, char** argv) {
     // With --refine-steps every evaluation of the dynamic field reads the refined codes.
     std::optional<RefinedCodes> refined;
     if (model.has_code() && refine_steps > 0) {
-      refined = refined_codes(model, data.test, observed, stride, substeps, how, 500, &progress);
+      Refinement test_how = how;
+      test_how.cache = out + "codes_" + name + "_test.npz", test_how.read_cache = resume;
+      refined = refined_codes(model, data.test, observed, stride, substeps, test_how, 500, &progress);
       r.refinement = summarize(*refined, model, how, data.test_heavy);
     }
     const Tensor<float>* codes = refined ? &refined->codes : nullptr;

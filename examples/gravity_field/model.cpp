@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <stdexcept>
 
 #include "nn/graph/graph_ops.hpp"
@@ -157,6 +158,14 @@ Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t
         c.graph.push_back(static_cast<std::int32_t>(b));
       }
   return c;
+}
+
+Var<float> encoder_codes(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, std::int64_t first,
+                         std::int64_t count, std::int64_t observed, std::int64_t stride) {
+  std::vector<std::int64_t> sims(static_cast<std::size_t>(count));
+  std::iota(sims.begin(), sims.end(), first);
+  const Context c = context_of(t, sims, observed, stride);
+  return model.codes(tape, c.rows, c.graph, count);
 }
 
 Var<float> code_rows(Var<float> codes, index_t B, index_t n) {

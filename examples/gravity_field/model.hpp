@@ -104,6 +104,11 @@ struct Context {
 Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,
                    std::int64_t stride);
 
+// The encoder's codes (count, Z) of simulations first .. first + count - 1 of t, read from every
+// `stride`-th observed frame. One call per batch: the encoder's rounding depends on the batch.
+Var<float> encoder_codes(Tape<float>& tape, GravityModel& model, const datasets::Trajectories& t, std::int64_t first,
+                         std::int64_t count, std::int64_t observed, std::int64_t stride);
+
 // Per-particle code rows (B * n, Z) from codes (B, Z): row b * n + i is codes[b].
 Var<float> code_rows(Var<float> codes, index_t B, index_t n);
 

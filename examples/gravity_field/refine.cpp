@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "examples/common/frame_rows.hpp"
+#include "io/npy.hpp"
 #include "nn/adam.hpp"
 #include "nn/forecast_metrics.hpp"
 
@@ -114,6 +118,56 @@ void refine_chunk(Tape<float>& tape, GravityModel& model, const datasets::Trajec
   }
 }
 
+// The refinement's settings as saved with its codes.
+std::vector<double> cache_settings(const Refinement& r, int substeps, std::int64_t observed, std::int64_t stride) {
+  return {static_cast<double>(r.steps),   r.lr,
+          static_cast<double>(r.windows), r.anchor_only ? 1.0 : 0.0,
+          static_cast<double>(substeps),  static_cast<double>(observed),
+          static_cast<double>(stride)};
+}
+
+void save_cache(const std::string& path, const RefinedCodes& c, const std::vector<double>& settings) {
+  const index_t S = c.codes.shape()[0], Z = c.codes.shape()[1];
+  io::write_npz(path, {{"encoder", io::Array::from<float>({S, Z}, c.encoder.data())},
+                       {"codes", io::Array::from<float>({S, Z}, c.codes.data())},
+                       {"loss_before", io::Array::from<double>({S}, c.loss_before)},
+                       {"loss_after", io::Array::from<double>({S}, c.loss_after)},
+                       {"seconds", io::Array::from<double>({}, &c.seconds)},
+                       {"settings", io::Array::from<double>({static_cast<std::int64_t>(settings.size())}, settings)}});
+}
+
+// The cached result if `path` holds one made with `settings` from the same encoder codes (S, Z).
+// An unreadable file is an error (io::IoError naming it); a mismatch is not (refine again).
+std::optional<RefinedCodes> read_cache(const std::string& path, const Tensor<float>& encoder,
+                                       const std::vector<double>& settings) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  const io::NamedArrays a = io::read_npz(path);
+  const index_t S = encoder.shape()[0], Z = encoder.shape()[1];
+  auto matches = [&](const char* name, io::DType dtype, std::vector<std::int64_t> shape) {
+    const io::Array& x = io::find(a, name, path);
+    return x.dtype() == dtype && x.shape() == shape;
+  };
+  if (!matches("encoder", io::DType::Float32, {S, Z}) || !matches("codes", io::DType::Float32, {S, Z}) ||
+      !matches("loss_before", io::DType::Float64, {S}) || !matches("loss_after", io::DType::Float64, {S}) ||
+      !matches("seconds", io::DType::Float64, {}) ||
+      !matches("settings", io::DType::Float64, {static_cast<std::int64_t>(settings.size())}))
+    return std::nullopt;
+  const auto saved = io::find(a, "settings", path).as<double>();
+  const auto saved_encoder = io::find(a, "encoder", path).as<float>();
+  if (!std::equal(saved.begin(), saved.end(), settings.begin()) ||
+      std::memcmp(saved_encoder.data(), encoder.data(), saved_encoder.size_bytes()) != 0)
+    return std::nullopt;
+  RefinedCodes out{encoder,
+                   Tensor<float>(Shape{S, Z}),
+                   io::find(a, "loss_before", path).to_vector<double>(),
+                   io::find(a, "loss_after", path).to_vector<double>(),
+                   io::find(a, "seconds", path).as<double>()[0],
+                   true};
+  const auto codes = io::find(a, "codes", path).as<float>();
+  std::copy(codes.begin(), codes.end(), out.codes.data());
+  return out;
+}
+
 }  // namespace
 
 RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
@@ -138,13 +192,13 @@ RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t,
     for (std::int64_t first = 0; first < S; first += batch) {
       const std::int64_t count = std::min(batch, S - first);
       tape.reset();
-      std::vector<std::int64_t> sims(static_cast<std::size_t>(count));
-      std::iota(sims.begin(), sims.end(), first);
-      const Context c = context_of(t, sims, observed, stride);
-      const Var<float> z = model.codes(tape, c.rows, c.graph, count);  // (count, Z)
+      const Var<float> z = encoder_codes(tape, model, t, first, count, observed, stride);  // (count, Z)
       std::copy(z.data(), z.data() + count * Z, out.encoder.data() + first * Z);
     }
   }
+  const std::vector<double> settings = cache_settings(r, substeps, observed, stride);
+  if (!r.cache.empty() && r.read_cache)
+    if (std::optional<RefinedCodes> cached = read_cache(r.cache, out.encoder, settings)) return *cached;
   out.codes = out.encoder;
   if (r.steps > 0) {
     // W window starts, evenly spaced, the last at observed - 2 (its end is the last observed frame).
@@ -167,13 +221,14 @@ RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t,
     if (progress) progress->finish();
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!r.cache.empty()) save_cache(r.cache, out, settings);
   return out;
 }
 
 RefinementSummary summarize(const RefinedCodes& r, const GravityModel& model, const Refinement& refinement,
                             const std::vector<double>& hidden) {
   const index_t S = r.codes.shape()[0], Z = r.codes.shape()[1], c0 = model.options().code;
-  RefinementSummary out{.simulations = S, .steps = refinement.steps, .seconds = r.seconds};
+  RefinementSummary out{.simulations = S, .steps = refinement.steps, .seconds = r.seconds, .from_cache = r.from_cache};
   auto finite_median = [](const std::vector<double>& v) {  // over the simulations whose fit was measured
     std::vector<double> kept;
     for (double x : v)

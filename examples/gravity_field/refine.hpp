@@ -18,7 +18,15 @@
 //
 // L is a sum over simulations and a simulation's rows depend on its own code alone, so its refined
 // code is the same for any chunking of the simulations (chunks of 25, one tape each).
+//
+// With a `cache` file the result is saved there (atomically, .npz: encoder, codes, loss_before,
+// loss_after, seconds, settings = [steps, lr, windows, anchor_only, substeps, observed, stride]).
+// With `read_cache` a saved result is used instead of refining again when its settings and its
+// encoder codes equal this call's bit for bit (so the same model and data); otherwise the codes are
+// refined again and the file replaced. A resumed run then skips minutes of refinement.
 #pragma once
+
+#include <string>
 
 #include "examples/gravity_field/model.hpp"
 #include "nn/progress.hpp"
@@ -30,6 +38,8 @@ struct Refinement {
   double lr = 0.03;
   std::int64_t windows = 8;  // W
   bool anchor_only = false;  // refine c_s alone (an --anchor model)
+  std::string cache = {};    // empty: nothing saved or read
+  bool read_cache = false;   // use the cache when it matches (--resume)
 };
 
 struct RefinedCodes {
@@ -37,6 +47,7 @@ struct RefinedCodes {
   Tensor<float> codes;                          // (S, Z) the codes the forecasts use
   std::vector<double> loss_before, loss_after;  // (S) L_s of the encoder's code and of the kept one
   double seconds = 0;
+  bool from_cache = false;  // read back from Refinement::cache (seconds: the time it took then)
 };
 
 // The encoder's codes of every simulation of t (in batches of `batch`, like the forecasts), then
@@ -55,6 +66,7 @@ struct RefinementSummary {
   double median_loss_before = 0, median_loss_after = 0, moved = 0;
   double anchor_distance_before = 0, anchor_distance_after = 0;
   double seconds = 0;
+  bool from_cache = false;
 };
 RefinementSummary summarize(const RefinedCodes& refined, const GravityModel& model, const Refinement& refinement,
                             const std::vector<double>& hidden);

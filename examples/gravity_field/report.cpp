@@ -48,6 +48,7 @@ io::Json refinement_json(const RefinementSummary& f) {
   return io::Json::object({{"simulations", static_cast<double>(f.simulations)},
                            {"steps", static_cast<double>(f.steps)},
                            {"seconds", f.seconds},
+                           {"from_cache", f.from_cache},
                            {"median_fit_error_before", examples::json_number(f.median_loss_before)},
                            {"median_fit_error_after", examples::json_number(f.median_loss_after)},
                            {"fraction_moved", f.moved},
@@ -133,10 +134,10 @@ void print_table(const std::vector<ModelResult>& results, const References& refe
     if (r.refit) {
       const RefinementSummary& f = *r.refit_codes;
       std::printf(
-          "\n%s refit: %lld training simulations' codes refined (%.0f s; fit error %.4g -> %.4g; anchor to "
+          "\n%s refit: %lld training simulations' codes refined (%.0f s%s; fit error %.4g -> %.4g; anchor to "
           "hidden mass %.4g -> %.4g), then %lld steps with them fixed (%.0f s; final loss %.4g)",
-          model_name(r.kind), static_cast<long long>(f.simulations), f.seconds, f.median_loss_before,
-          f.median_loss_after, f.anchor_distance_before, f.anchor_distance_after,
+          model_name(r.kind), static_cast<long long>(f.simulations), f.seconds, f.from_cache ? ", read back" : "",
+          f.median_loss_before, f.median_loss_after, f.anchor_distance_before, f.anchor_distance_after,
           static_cast<long long>(r.refit->curve_step.empty() ? 0 : r.refit->curve_step.back()), r.refit->seconds,
           r.refit->final_loss);
     }
@@ -144,9 +145,10 @@ void print_table(const std::vector<ModelResult>& results, const References& refe
     if (r.refinement) {
       const RefinementSummary& f = *r.refinement;
       std::printf(
-          "\n%s: codes refined on the observed frames (%d steps, %.0f s): fit error (median) %.4g -> %.4g, "
+          "\n%s: codes refined on the observed frames (%d steps, %.0f s%s): fit error (median) %.4g -> %.4g, "
           "%.0f%% of codes moved",
-          model_name(r.kind), f.steps, f.seconds, f.median_loss_before, f.median_loss_after, 100 * f.moved);
+          model_name(r.kind), f.steps, f.seconds, f.from_cache ? ", read back" : "", f.median_loss_before,
+          f.median_loss_after, 100 * f.moved);
       if (std::isfinite(f.anchor_distance_before))
         std::printf("; anchor to hidden mass (median) %.4g -> %.4g", f.anchor_distance_before, f.anchor_distance_after);
     }

@@ -6,9 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "autodiff/random.hpp"
 #include "examples/gravity_field/refine.hpp"
+#include "io/error.hpp"
 
 using namespace dg;
 using namespace dg::gravity_field;
@@ -62,6 +65,17 @@ void make_harmonic(GravityModel& model) {
   model.radial->layers[2].bias.value.fill(static_cast<float>(kSpring));
 }
 
+// S simulations of F frames in their wells, and the model that knows the well (anchors unknown).
+struct HarmonicCase {
+  std::vector<double> wells;  // (S, 3)
+  datasets::Trajectories t;
+  Philox rng{3, 1};
+  GravityModel model;
+  HarmonicCase(std::int64_t S, std::int64_t F) : t(harmonic(S, F, wells)), model(kAnchorModel, rng) {
+    make_harmonic(model);
+  }
+};
+
 double anchor_distance(const Tensor<float>& codes, std::int64_t s, const std::vector<double>& wells) {
   double d2 = 0;
   for (int j = 0; j < 3; ++j) d2 += std::pow(codes[s * 7 + 4 + j] - wells[static_cast<std::size_t>(s * 3 + j)], 2);
@@ -71,12 +85,11 @@ double anchor_distance(const Tensor<float>& codes, std::int64_t s, const std::ve
 }  // namespace
 
 TEST_CASE("gravity_field refinement: the anchors move onto the wells the particles move in") {
-  std::vector<double> wells;
   const std::int64_t S = 30, observed = 10;  // 30: two chunks (25 + 5)
-  const datasets::Trajectories t = harmonic(S, 14, wells);
-  Philox rng(3, 1);
-  GravityModel model(kAnchorModel, rng);
-  make_harmonic(model);
+  HarmonicCase c(S, 14);
+  const datasets::Trajectories& t = c.t;
+  const std::vector<double>& wells = c.wells;
+  GravityModel& model = c.model;
   const Refinement how{.steps = 300, .lr = 0.1, .windows = 4, .anchor_only = true};
   const RefinedCodes r = refined_codes(model, t, observed, 1, 10, how);
   REQUIRE(r.codes.shape() == Shape{S, 7});
@@ -113,15 +126,59 @@ TEST_CASE("gravity_field refinement: the anchors move onto the wells the particl
 }
 
 TEST_CASE("gravity_field refinement: bad settings are named") {
-  std::vector<double> wells;
-  const datasets::Trajectories t = harmonic(2, 6, wells);
-  Philox rng(3, 1);
-  GravityModel model(kAnchorModel, rng);
-  make_harmonic(model);
+  HarmonicCase c(2, 6);
+  const datasets::Trajectories& t = c.t;
+  GravityModel& model = c.model;
+  Philox& rng = c.rng;
   CHECK_THROWS_AS(refined_codes(model, t, 4, 1, 10, {.steps = 5, .lr = 0}), std::invalid_argument);
   CHECK_THROWS_AS(refined_codes(model, t, 7, 1, 10, {.steps = 5}), std::invalid_argument);  // 7 > 6 frames
   GravityModel plain({.kind = ModelKind::DynamicField, .hidden = 8, .field_width = 16, .code = 4}, rng);
   CHECK_THROWS_AS(refined_codes(plain, t, 4, 1, 10, {.steps = 5, .anchor_only = true}), std::invalid_argument);
   GravityModel none({.kind = ModelKind::NoField, .hidden = 8}, rng);
   CHECK_THROWS_AS(refined_codes(none, t, 4, 1, 10, {.steps = 5}), std::invalid_argument);
+}
+
+TEST_CASE("gravity_field refinement: a saved result is read back only when it matches") {
+  HarmonicCase c(4, 8);
+  const datasets::Trajectories& t = c.t;
+  GravityModel& model = c.model;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "dg_gravity_refine_cache";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "codes.npz").string();
+  Refinement how{.steps = 20, .lr = 0.1, .windows = 3, .anchor_only = true, .cache = file};
+  const RefinedCodes first = refined_codes(model, t, 6, 1, 10, how);
+  REQUIRE(std::filesystem::exists(file));
+  CHECK_FALSE(first.from_cache);
+  auto same_bits = [](const Tensor<float>& a, const Tensor<float>& b) {
+    return a.shape() == b.shape() && std::equal(a.data(), a.data() + a.numel(), b.data());
+  };
+
+  how.read_cache = true;  // --resume: the same settings and encoder codes, so no refinement
+  const RefinedCodes again = refined_codes(model, t, 6, 1, 10, how);
+  CHECK(again.from_cache);
+  CHECK(same_bits(again.codes, first.codes));
+  CHECK(again.loss_after == first.loss_after);
+  CHECK(again.seconds == first.seconds);
+
+  // A different setting, or a changed model (other encoder codes): refined again, the file replaced.
+  how.steps = 19;
+  const RefinedCodes fewer = refined_codes(model, t, 6, 1, 10, how);
+  CHECK_FALSE(fewer.from_cache);
+  CHECK_FALSE(same_bits(fewer.codes, first.codes));
+  CHECK(refined_codes(model, t, 6, 1, 10, how).from_cache);
+  model.anchor_reach->bias.value.fill(0.5f);  // the encoder now votes elsewhere
+  const RefinedCodes moved = refined_codes(model, t, 6, 1, 10, how);
+  CHECK_FALSE(moved.from_cache);
+  CHECK_FALSE(same_bits(moved.encoder, fewer.encoder));
+
+  // Without read_cache the file is written but never read.
+  how.read_cache = false;
+  CHECK_FALSE(refined_codes(model, t, 6, 1, 10, how).from_cache);
+
+  // A file that is not an .npz of the refinement is an error naming it, not silently ignored.
+  how.read_cache = true;
+  { std::ofstream(file, std::ios::binary | std::ios::trunc) << "not a zip"; }
+  CHECK_THROWS_WITH_AS(refined_codes(model, t, 6, 1, 10, how), doctest::Contains("codes.npz"), io::IoError);
+  std::filesystem::remove_all(dir);
 }
