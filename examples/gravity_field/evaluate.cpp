@@ -220,6 +220,21 @@ Forecast forecast_with_true_part(GravityModel& model, const GravityData& data, T
   return forecast_impl(&model, data.test, observed, horizon, substeps, stride, batch, &truth, codes);
 }
 
+std::vector<double> closest_approach(const GravityData& data, std::int64_t observed, std::int64_t horizon) {
+  const datasets::Trajectories& t = data.test;
+  std::vector<double> out(static_cast<std::size_t>(t.sims), std::numeric_limits<double>::infinity());
+  for (std::int64_t s = 0; s < t.sims; ++s)
+    for (std::int64_t f = observed; f < std::min(observed + horizon, t.frames); ++f)
+      for (std::int64_t i = 0; i < t.particles; ++i) {
+        const double* x = t.positions_at(s, f) + i * kD;
+        const double* h = data.test_heavy.data() + s * kD;
+        double d2 = 0;
+        for (std::int64_t c = 0; c < kD; ++c) d2 += (x[c] - h[c]) * (x[c] - h[c]);
+        out[static_cast<std::size_t>(s)] = std::min(out[static_cast<std::size_t>(s)], std::sqrt(d2));
+      }
+  return out;
+}
+
 Forecast forecast_true_forces(const GravityData& data, std::int64_t observed, std::int64_t horizon, int substeps) {
   const datasets::Trajectories& t = data.test;
   const std::int64_t S = t.sims, N = t.particles, H = horizon;

@@ -47,6 +47,10 @@ struct Forecast {
 std::vector<double> future_frames(const std::vector<double>& values, const datasets::Trajectories& t,
                                   std::int64_t observed, std::int64_t horizon);
 
+// (S) each test simulation's least distance between a particle and the hidden mass over the
+// forecast frames observed .. observed + horizon - 1 (the truth): where the steep field is felt.
+std::vector<double> closest_approach(const GravityData& data, std::int64_t observed, std::int64_t horizon);
+
 // model null: constant velocity. `batch` simulations per rollout. `codes` (S, Z): the codes of a
 // DynamicField model's simulations (refined_codes, refine.hpp); null: the encoder's.
 Forecast forecast(GravityModel* model, const datasets::Trajectories& test, std::int64_t observed, std::int64_t horizon,

@@ -20,7 +20,7 @@
 //
 //   gravity_field [--quick] [--published] [--check] [--data DIR] [--out DIR] ...   (--help lists all)
 //
-// Outputs in --out: results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv,
+// Outputs in --out: results.json, forecast_metrics.csv, hidden_mass.csv, forecast_errors.csv, training_<model>.csv,
 // training.svg, forecast.svg, field.svg (report.hpp), checkpoint_<model>.npz (and with --refit-sims
 // training_<model>_refit.csv, checkpoint_<model>_refit.npz, codes_<model>_refit.npz; with
 // --refine-steps codes_<model>_test.npz: the refined codes, read back by --resume, refine.hpp).
@@ -232,6 +232,7 @@ int run(int argc, char** argv) {
       test_how.cache = out + "codes_" + name + "_test.npz", test_how.read_cache = resume;
       refined = refined_codes(model, data.test, observed, stride, substeps, test_how, 500, &progress);
       r.refinement = summarize(*refined, model, how, data.test_heavy);
+      r.fit_before = refined->loss_before, r.fit_after = refined->loss_after;
     }
     const Tensor<float>* codes = refined ? &refined->codes : nullptr;
     r.forecast = forecast(&model, data.test, observed, horizon, substeps, stride, 500, codes);
@@ -250,21 +251,23 @@ int run(int argc, char** argv) {
     results.push_back(std::move(r));
   }
   References references{forecast(nullptr, data.test, observed, horizon, substeps, stride),
-                        forecast_true_forces(data, observed, horizon, substeps), std::move(attribution)};
+                        forecast_true_forces(data, observed, horizon, substeps), std::move(attribution),
+                        closest_approach(data, observed, horizon)};
 
   const double seconds = examples::seconds_since(start);
   const std::vector<Check> checks = make_checks(results, so.quick);
   print_table(results, references);
-  return examples::finish_run(out, seconds, checks, so.check,
-                              "results.json, forecast_metrics.csv, hidden_mass.csv, training_<model>.csv, "
-                              "training.svg, forecast.svg, field.svg",
-                              [&] {
-                                write_files(out, results, references, observed);
-                                io::Json json = examples::results_header(opt, so.seed, seconds);
-                                json.set("data", data.origin);
-                                add_results(json, results, references, checks);
-                                return json;
-                              });
+  return examples::finish_run(
+      out, seconds, checks, so.check,
+      "results.json, forecast_metrics.csv, hidden_mass.csv, forecast_errors.csv, training_<model>.csv, "
+      "training.svg, forecast.svg, field.svg",
+      [&] {
+        write_files(out, results, references, observed);
+        io::Json json = examples::results_header(opt, so.seed, seconds);
+        json.set("data", data.origin);
+        add_results(json, results, references, checks);
+        return json;
+      });
 }
 
 }  // namespace

@@ -220,6 +220,21 @@ void write_files(const std::string& out, const std::vector<ModelResult>& results
   for (const auto& [part, f] : references.attribution) rows(std::string("dynamic_field+") + true_part_name(part), f);
   io::write_file_atomic(out + "forecast_metrics.csv", text);
 
+  // forecast_errors.csv: one row per model and test simulation, for a look at the worst forecasts.
+  const std::size_t H = results.empty() ? 0 : results.front().forecast.paper.state_se.size();
+  std::string e = "model,simulation,closest_approach,fit_error_before,fit_error_after";
+  for (std::size_t k = 1; k <= H; ++k) e += ",state_se_step" + std::to_string(k);
+  e += '\n';
+  for (const ModelResult& r : results)
+    for (std::size_t s = 0; s < references.closest_approach.size(); ++s) {
+      auto per_sim = [&](const std::vector<double>& v) { return s < v.size() ? number_text(v[s]) : std::string(); };
+      e += std::string(model_name(r.kind)) + ',' + std::to_string(s) + ',' +
+           number_text(references.closest_approach[s]) + ',' + per_sim(r.fit_before) + ',' + per_sim(r.fit_after);
+      for (const std::vector<double>& step : r.forecast.paper.state_se) (e += ',') += per_sim(step);
+      e += '\n';
+    }
+  io::write_file_atomic(out + "forecast_errors.csv", e);
+
   const ModelResult* dyn = find_model(results, ModelKind::DynamicField);
   if (dyn) {  // hidden_mass.csv
     const HiddenMassSearch& s = dyn->search;

@@ -1,7 +1,9 @@
 // The outputs of the gravity_field experiment: the table printed at the end, the checks of
 // --check, and the files: results.json (body), forecast_metrics.csv (the paper's measures per model
 // and step), hidden_mass.csv (per test simulation: the true and the located hidden mass of the
-// dynamic-field model), training.svg, forecast.svg, field.svg; every file is written atomically.
+// dynamic-field model), forecast_errors.csv (per model and test simulation: the whole-state squared
+// error per step, the closest approach to the hidden mass, the refined codes' fit errors), training.svg, forecast.svg,
+// field.svg; every file is written atomically.
 #pragma once
 
 #include <string>
@@ -31,6 +33,7 @@ struct ModelResult {
   std::optional<RefinementSummary> refinement;   // the dynamic-field model with --refine-steps
   std::optional<RefinementSummary> refit_codes;  // with --refit-sims: the training codes' refinement
   std::optional<TrainRecord> refit;              // and the fine-tune with them
+  std::vector<double> fit_before, fit_after;     // (S) with --refine-steps: each test code's fit error
 };
 
 // The published whole-state MSE (Aether's plots, ../shared/reference/aether.md) at steps 1 and 5.
@@ -45,6 +48,7 @@ struct References {
   Forecast constant_velocity, true_forces;
   // --attribute-errors: the dynamic field model with one half true (forecast_with_true_part).
   std::vector<std::pair<TruePart, Forecast>> attribution;
+  std::vector<double> closest_approach;  // (S) closest_approach(): for forecast_errors.csv
 };
 
 using examples::Check;

@@ -259,6 +259,35 @@ TEST_CASE("gravity_field: error attribution replaces exactly one half of the mod
                   std::invalid_argument);
 }
 
+TEST_CASE("gravity_field: the closest approach to the hidden mass reads the forecast frames only") {
+  using namespace gravity_field;
+  GravityData data = load_gravity("", 2, 3, 7, 47);
+  const std::int64_t observed = 44, H = 3;
+  // Simulation 1: particle 2 put 0.05 from its hidden mass at frame observed + 1 (inside the
+  // forecast), particle 0 put on it at frame observed - 1 (observed, so not counted).
+  const double* h = data.test_heavy.data() + 3;
+  double* x = data.test.positions.data() + data.test.frame_offset(1, observed + 1) + 2 * 3;
+  x[0] = h[0] + 0.03, x[1] = h[1] - 0.04, x[2] = h[2];
+  double* seen = data.test.positions.data() + data.test.frame_offset(1, observed - 1);
+  for (int c = 0; c < 3; ++c) seen[c] = h[c];
+  const std::vector<double> d = closest_approach(data, observed, H);
+  REQUIRE(d.size() == 3);
+  CHECK(d[1] == doctest::Approx(0.05).epsilon(1e-12));
+  for (std::int64_t s : {0, 2}) {  // the others: the least distance by brute force over frames and particles
+    double least = 1e300;
+    for (std::int64_t f = observed; f < observed + H; ++f)
+      for (std::int64_t i = 0; i < data.test.particles; ++i) {
+        double d2 = 0;
+        for (int c = 0; c < 3; ++c)
+          d2 += std::pow(data.test.positions_at(s, f)[i * 3 + c] - data.test_heavy[static_cast<std::size_t>(s * 3 + c)],
+                         2);
+        least = std::min(least, std::sqrt(d2));
+      }
+    CHECK(d[static_cast<std::size_t>(s)] == least);
+    CHECK(least > 0);
+  }
+}
+
 TEST_CASE("langevin_sampling: exact samples follow the exact bin probabilities and <|x|^2>") {
   for (const langevin_sampling::Target& t : {langevin_sampling::double_well(), langevin_sampling::gaussian_mixture()}) {
     double total = 0;
