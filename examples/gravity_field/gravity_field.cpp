@@ -113,6 +113,11 @@ int run(int argc, char** argv) {
   std::int64_t& refine_windows =
       opt.add("refine-windows", std::int64_t{8}, "one-frame windows of the observed frames the refinement fits",
               std::int64_t{1}, std::int64_t{1000});
+  std::int64_t& refine_span =
+      opt.add("refine-span", std::int64_t{0},
+              "the refinement's windows start within the last this many possible frames (0: all observed frames)",
+              std::int64_t{0}, std::int64_t{1000});
+  int& refine_frames = opt.add("refine-frames", 1, "frames each refinement window rolls forward", 1, 100);
   std::int64_t& refit_sims = opt.add("refit-sims", std::int64_t{0},
                                      "after training, refine the codes of this many training simulations and fine-tune "
                                      "the dynamic field model on them with those codes fixed (needs --refine-steps; "
@@ -204,8 +209,12 @@ int run(int argc, char** argv) {
                                 .curve_path = out + "training_" + name + ".csv",
                                 .shards = shards};
     r.training = train(model, data.train, training, progress, static_cast<int>(m + 1), static_cast<int>(kinds.size()));
-    const Refinement how{
-        .steps = refine_steps, .lr = refine_lr, .windows = refine_windows, .anchor_only = refine_anchor_only};
+    const Refinement how{.steps = refine_steps,
+                         .lr = refine_lr,
+                         .windows = refine_windows,
+                         .span = refine_span,
+                         .frames = refine_frames,
+                         .anchor_only = refine_anchor_only};
     if (model.has_code() && refit_sims > 0) {  // the refit (refine.hpp): fixed refined codes of training simulations
       const datasets::Trajectories fit =
           datasets::select_simulations(data.train, 0, std::min(refit_sims, data.train.sims));
@@ -217,6 +226,8 @@ int run(int argc, char** argv) {
            opt.values_of({"refit-sims", "refit-steps", "refit-lr", "refine-steps", "refine-lr", "refine-windows"}))
         refit_settings.push_back(kv);
       if (refine_anchor_only) refit_settings.emplace_back("refine-anchor-only", "true");
+      if (refine_span != 0 || refine_frames != 1)  // (the settings of earlier refits had neither)
+        for (const auto& kv : opt.values_of({"refine-span", "refine-frames"})) refit_settings.push_back(kv);
       r.refit_codes = summarize(fit_codes, model, how, data.train_heavy);
       TrainOptions refit = training;  // the same windows and loss; its own steps, rate, seed and files
       refit.steps = refit_steps, refit.lr = refit_lr, refit.seed = seed + 1, refit.settings = refit_settings;

@@ -29,27 +29,31 @@ struct CodeGradOnly : ParamGradTarget<float> {
 
 // One chunk's windows: rows (w * n + s) * N + i for window w, simulation s, particle i.
 struct ChunkWindows {
-  Tensor<float> x0, v0, x1, v1;      // (W*n*N, d) true states at t_w and t_w + 1
+  Tensor<float> x0, v0;                       // (W*n*N, d) true states at t_w
+  std::vector<Tensor<float>> x_next, v_next;  // (F) of (W*n*N, d): true states at t_w + 1 .. t_w + F
   std::vector<std::int32_t> sim_of;  // (W*n*N) s of each row
   std::vector<std::int32_t> owner;   // (W*n) s of each window's graph
 };
 
 ChunkWindows chunk_windows(const datasets::Trajectories& t, std::int64_t first, std::int64_t n,
-                           const std::vector<std::int64_t>& starts) {
+                           const std::vector<std::int64_t>& starts, int frames) {
   const std::int64_t N = t.particles, W = static_cast<std::int64_t>(starts.size()), row = n * N * kD;
-  ChunkWindows c{Tensor<float>(Shape{W * n * N, kD}),
-                 Tensor<float>(Shape{W * n * N, kD}),
-                 Tensor<float>(Shape{W * n * N, kD}),
-                 Tensor<float>(Shape{W * n * N, kD}),
+  const Shape rows{W * n * N, kD};
+  ChunkWindows c{Tensor<float>(rows),
+                 Tensor<float>(rows),
+                 std::vector<Tensor<float>>(frames, Tensor<float>(rows)),
+                 std::vector<Tensor<float>>(frames, Tensor<float>(rows)),
                  {},
                  {}};
   for (std::int64_t w = 0; w < W; ++w) {
     const std::int64_t f = starts[static_cast<std::size_t>(w)];
-    const std::pair<Tensor<float>*, Tensor<float>> parts[] = {
-        {&c.x0, examples::frame_rows(t.positions, t, first, n, f)},
-        {&c.v0, examples::frame_rows(t.velocities, t, first, n, f)},
-        {&c.x1, examples::frame_rows(t.positions, t, first, n, f + 1)},
-        {&c.v1, examples::frame_rows(t.velocities, t, first, n, f + 1)}};
+    std::vector<std::pair<Tensor<float>*, Tensor<float>>> parts;
+    parts.emplace_back(&c.x0, examples::frame_rows(t.positions, t, first, n, f));
+    parts.emplace_back(&c.v0, examples::frame_rows(t.velocities, t, first, n, f));
+    for (int k = 0; k < frames; ++k) {
+      parts.emplace_back(&c.x_next[k], examples::frame_rows(t.positions, t, first, n, f + 1 + k));
+      parts.emplace_back(&c.v_next[k], examples::frame_rows(t.velocities, t, first, n, f + 1 + k));
+    }
     for (const auto& [to, from] : parts) std::copy(from.data(), from.data() + row, to->data() + w * row);
     for (std::int64_t s = 0; s < n; ++s) {
       c.owner.push_back(static_cast<std::int32_t>(s));
@@ -80,10 +84,13 @@ void refine_chunk(Tape<float>& tape, GravityModel& model, const datasets::Trajec
     Var<float> per_sim;  // (n, 1) L_s of the current codes
     try {
       const Var<float> code_of_row = gather_rows(tape.param(code), std::span<const std::int32_t>(c.sim_of));
-      rollout(tape, model, g, tape.constant(c.x0), tape.constant(c.v0), code_of_row, t.dt_frame, substeps, 1,
-              [&](int, const Var<float>& x, const Var<float>& v) {
-                const Var<float> dx = x - tape.constant(c.x1), dv = v - tape.constant(c.v1);
-                per_sim = segment_sum(row_dot(dx, dx) + row_dot(dv, dv), std::span<const std::int32_t>(c.sim_of), n);
+      rollout(tape, model, g, tape.constant(c.x0), tape.constant(c.v0), code_of_row, t.dt_frame, substeps, r.frames,
+              [&](int k, const Var<float>& x, const Var<float>& v) {
+                const Var<float> dx = x - tape.constant(c.x_next[static_cast<std::size_t>(k)]),
+                                 dv = v - tape.constant(c.v_next[static_cast<std::size_t>(k)]);
+                const Var<float> frame_sum =
+                    segment_sum(row_dot(dx, dx) + row_dot(dv, dv), std::span<const std::int32_t>(c.sim_of), n);
+                per_sim = k == 0 ? frame_sum : per_sim + frame_sum;
               });
     } catch (const integrators::NonFiniteStateError&) {
       break;  // keep the best codes so far
@@ -123,7 +130,8 @@ std::vector<double> cache_settings(const Refinement& r, int substeps, std::int64
   return {static_cast<double>(r.steps),   r.lr,
           static_cast<double>(r.windows), r.anchor_only ? 1.0 : 0.0,
           static_cast<double>(substeps),  static_cast<double>(observed),
-          static_cast<double>(stride)};
+          static_cast<double>(stride),    static_cast<double>(r.span),
+          static_cast<double>(r.frames)};
 }
 
 void save_cache(const std::string& path, const RefinedCodes& c, const std::vector<double>& settings) {
@@ -170,16 +178,27 @@ std::optional<RefinedCodes> read_cache(const std::string& path, const Tensor<flo
 
 }  // namespace
 
+std::vector<std::int64_t> window_starts(std::int64_t observed, const Refinement& r) {
+  const std::int64_t last = observed - 1 - r.frames;  // its window ends on the last observed frame
+  const std::int64_t earliest = r.span > 0 ? std::max<std::int64_t>(0, last - r.span + 1) : 0;
+  const std::int64_t W = std::min(r.windows, last - earliest + 1);
+  std::vector<std::int64_t> starts;
+  for (std::int64_t w = 0; w < W; ++w)
+    starts.push_back(last - (w * (last - earliest)) / std::max<std::int64_t>(W - 1, 1));
+  return starts;
+}
+
 RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
                            std::int64_t stride, int substeps, const Refinement& r, std::int64_t batch,
                            nn::ProgressLine* progress) {
   if (!model.has_code()) throw std::invalid_argument("refined_codes: the model has no code to refine");
-  if (r.steps < 0 || r.lr <= 0 || !std::isfinite(r.lr) || r.windows < 1)
-    throw std::invalid_argument("refined_codes: steps >= 0, lr > 0 and windows >= 1");
+  if (r.steps < 0 || r.lr <= 0 || !std::isfinite(r.lr) || r.windows < 1 || r.span < 0 || r.frames < 1)
+    throw std::invalid_argument("refined_codes: steps >= 0, lr > 0, windows >= 1, span >= 0 and frames >= 1");
   if (r.anchor_only && !model.options().anchor)
     throw std::invalid_argument("refined_codes: anchor_only needs a model with --anchor");
-  if (observed < 2 || observed > t.frames)
-    throw std::invalid_argument("refined_codes: observed must be 2 .. " + std::to_string(t.frames));
+  if (observed < 1 + r.frames || observed > t.frames)
+    throw std::invalid_argument("refined_codes: observed must be " + std::to_string(1 + r.frames) + " .. " +
+                                std::to_string(t.frames) + " (windows of " + std::to_string(r.frames) + " frames)");
   const auto start = std::chrono::steady_clock::now();
   const std::int64_t S = t.sims;
   const index_t Z = model.options().code + (model.options().anchor ? kD : 0);
@@ -201,16 +220,12 @@ RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t,
     if (std::optional<RefinedCodes> cached = read_cache(r.cache, out.encoder, settings)) return *cached;
   out.codes = out.encoder;
   if (r.steps > 0) {
-    // W window starts, evenly spaced, the last at observed - 2 (its end is the last observed frame).
-    const std::int64_t W = std::min(r.windows, observed - 1);
-    std::vector<std::int64_t> starts;
-    for (std::int64_t w = 0; w < W; ++w)
-      starts.push_back(observed - 2 - (w * (observed - 2)) / std::max<std::int64_t>(W - 1, 1));
+    const std::vector<std::int64_t> starts = window_starts(observed, r);
     constexpr std::int64_t kChunk = 25;  // simulations per tape
     Tape<float> tape;
     for (std::int64_t first = 0; first < S; first += kChunk) {
       const std::int64_t n = std::min(kChunk, S - first);
-      const ChunkWindows c = chunk_windows(t, first, n, starts);
+      const ChunkWindows c = chunk_windows(t, first, n, starts, r.frames);
       refine_chunk(tape, model, t, c, n, substeps, r, out.codes.data() + first * Z, out.loss_before.data() + first,
                    out.loss_after.data() + first);
       if (progress) {

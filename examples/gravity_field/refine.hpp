@@ -5,11 +5,13 @@
 // forecasts: c_s lands a median 0.06 from the hidden mass, and the field near the mass is steep. The
 // refinement fits each simulation's code to the same observed frames, the model fixed, as an
 // auto-decoder would: `steps` Adam steps (learning rate `lr`, cosine decay to lr / 20) on
-//   L_s(code) = sum over W one-frame windows w, particles i of
-//               |x_i(t_w + 1) - x^_i|^2 + |v_i(t_w + 1) - v^_i|^2,
-// (x^, v^) the model's rollout of one frame (the forecasts' leapfrog substeps) from the true state at
-// t_w; the W window starts t_w are spread evenly over frames 0 .. observed - 2, the last one at
-// observed - 2, so only observed frames are read: forecasts still never see the future. Each
+//   L_s(code) = sum over W windows w of F frames, frames k = 1 .. F, particles i of
+//               |x_i(t_w + k) - x^_i(k)|^2 + |v_i(t_w + k) - v^_i(k)|^2,
+// (x^, v^) the model's rollout of F frames (the forecasts' leapfrog substeps) from the true state at
+// t_w (F = 1 by default); the W window starts t_w are spread evenly over frames 0 .. observed - 1 - F
+// (or, with a span, over the last `span` of those: the frames nearest the forecasts), the last
+// window ending on the last observed frame, so only observed frames are read: forecasts still never
+// see the future (window_starts). Each
 // simulation keeps the code of least L_s among those it evaluated (the encoder's first): a step
 // that makes the fit worse never makes its code worse. A rollout that leaves the finite numbers (or
 // a non-finite gradient) ends its chunk's refinement there, each simulation keeping its best code so
@@ -37,6 +39,8 @@ struct Refinement {
   int steps = 0;  // 0: the encoder's codes as they are
   double lr = 0.03;
   std::int64_t windows = 8;  // W
+  std::int64_t span = 0;     // window starts spread over the last `span` possible ones (0: all)
+  int frames = 1;            // F: each window rolls F frames, its error summed over them
   bool anchor_only = false;  // refine c_s alone (an --anchor model)
   std::string cache = {};    // empty: nothing saved or read
   bool read_cache = false;   // use the cache when it matches (--resume)
@@ -56,6 +60,11 @@ struct RefinedCodes {
 RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t, std::int64_t observed,
                            std::int64_t stride, int substeps, const Refinement& refinement, std::int64_t batch = 500,
                            nn::ProgressLine* progress = nullptr);
+
+// The frames t_w the windows start at, latest first: W = min(windows, possible starts) evenly spaced
+// from observed - 1 - frames (the last window ends on the last observed frame) back to frame 0, or
+// with a span back to span - 1 frames before the latest.
+std::vector<std::int64_t> window_starts(std::int64_t observed, const Refinement& refinement);
 
 // What the refinement did, for the report: medians over simulations of L_s before and after, the
 // fraction of simulations whose code moved, and (an --anchor model; NaN otherwise) the median

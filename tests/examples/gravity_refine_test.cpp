@@ -125,6 +125,31 @@ TEST_CASE("gravity_field refinement: the anchors move onto the wells the particl
   CHECK(summarize(all, model, how, wells).median_loss_after < summarize(all, model, how, wells).median_loss_before);
 }
 
+TEST_CASE("gravity_field refinement: the windows' starts, and windows of several frames") {
+  using V = std::vector<std::int64_t>;
+  CHECK(window_starts(44, {.windows = 8}) == V{42, 36, 30, 24, 18, 12, 6, 0});  // evenly over 0 .. 42
+  CHECK(window_starts(44, {.windows = 8, .span = 8}) == V{42, 41, 40, 39, 38, 37, 36, 35});
+  CHECK(window_starts(44, {.windows = 3, .span = 9}) == V{42, 38, 34});
+  CHECK(window_starts(44, {.windows = 4, .frames = 3}) == V{40, 27, 14, 0});  // the last ends on frame 43
+  CHECK(window_starts(10, {.windows = 50}) == V{8, 7, 6, 5, 4, 3, 2, 1, 0});  // no more than there are
+  CHECK(window_starts(10, {.windows = 5, .span = 100}) == V{8, 6, 4, 2, 0});  // a span beyond frame 0
+
+  // Windows of 3 frames find the wells as well, and still read no frame after the observed ones.
+  const std::int64_t observed = 10;
+  HarmonicCase c(5, 14);
+  const Refinement how{.steps = 300, .lr = 0.1, .windows = 3, .frames = 3, .anchor_only = true};
+  const RefinedCodes r = refined_codes(c.model, c.t, observed, 1, 10, how);
+  for (std::int64_t s = 0; s < 5; ++s) CHECK(anchor_distance(r.codes, s, c.wells) < 1e-3);
+  datasets::Trajectories blind = c.t;
+  for (std::int64_t s = 0; s < 5; ++s)
+    for (std::int64_t f = observed; f < c.t.frames; ++f)
+      for (std::int64_t k = 0; k < 9; ++k)
+        blind.positions[blind.frame_offset(s, f) + static_cast<std::size_t>(k)] = NAN;
+  const RefinedCodes same = refined_codes(c.model, blind, observed, 1, 10, how);
+  CHECK(std::equal(same.codes.data(), same.codes.data() + same.codes.numel(), r.codes.data()));
+  CHECK_THROWS_AS(refined_codes(c.model, c.t, 3, 1, 10, how), std::invalid_argument);  // 3 frames: no window of 3
+}
+
 TEST_CASE("gravity_field refinement: bad settings are named") {
   HarmonicCase c(2, 6);
   const datasets::Trajectories& t = c.t;
