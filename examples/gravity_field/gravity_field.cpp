@@ -114,8 +114,9 @@ int run(int argc, char** argv) {
       opt.add("refine-windows", std::int64_t{8}, "one-frame windows of the observed frames the refinement fits",
               std::int64_t{1}, std::int64_t{1000});
   std::int64_t& refine_span =
-      opt.add("refine-span", std::int64_t{0},
-              "the refinement's windows start within the last this many possible frames (0: all observed frames)",
+      opt.add("refine-span", std::int64_t{8},
+              "the refinement's windows start within the last this many possible frames, nearest the forecasts (0: "
+              "spread over all observed frames, as before the seventh session)",
               std::int64_t{0}, std::int64_t{1000});
   int& refine_frames = opt.add("refine-frames", 1, "frames each refinement window rolls forward", 1, 100);
   std::int64_t& refit_sims = opt.add("refit-sims", std::int64_t{0},
@@ -226,7 +227,7 @@ int run(int argc, char** argv) {
            opt.values_of({"refit-sims", "refit-steps", "refit-lr", "refine-steps", "refine-lr", "refine-windows"}))
         refit_settings.push_back(kv);
       if (refine_anchor_only) refit_settings.emplace_back("refine-anchor-only", "true");
-      if (refine_span != 0 || refine_frames != 1)  // (the settings of earlier refits had neither)
+      if (refine_span != 0 || refine_frames != 1)  // (earlier refits had neither: they used span 0)
         for (const auto& kv : opt.values_of({"refine-span", "refine-frames"})) refit_settings.push_back(kv);
       r.refit_codes = summarize(fit_codes, model, how, data.train_heavy);
       TrainOptions refit = training;  // the same windows and loss; its own steps, rate, seed and files

@@ -8,8 +8,8 @@
 //   L_s(code) = sum over W windows w of F frames, frames k = 1 .. F, particles i of
 //               |x_i(t_w + k) - x^_i(k)|^2 + |v_i(t_w + k) - v^_i(k)|^2,
 // (x^, v^) the model's rollout of F frames (the forecasts' leapfrog substeps) from the true state at
-// t_w (F = 1 by default); the W window starts t_w are spread evenly over frames 0 .. observed - 1 - F
-// (or, with a span, over the last `span` of those: the frames nearest the forecasts), the last
+// t_w (F = 1 by default); the W window starts t_w are spread evenly over the last `span` (8) possible
+// starts, the frames nearest the forecasts (span 0: over frames 0 .. observed - 1 - F), the last
 // window ending on the last observed frame, so only observed frames are read: forecasts still never
 // see the future (window_starts). Each
 // simulation keeps the code of least L_s among those it evaluated (the encoder's first): a step
@@ -39,7 +39,7 @@ struct Refinement {
   int steps = 0;  // 0: the encoder's codes as they are
   double lr = 0.03;
   std::int64_t windows = 8;  // W
-  std::int64_t span = 0;     // window starts spread over the last `span` possible ones (0: all)
+  std::int64_t span = 8;     // window starts spread over the last `span` possible ones (0: all)
   int frames = 1;            // F: each window rolls F frames, its error summed over them
   bool anchor_only = false;  // refine c_s alone (an --anchor model)
   std::string cache = {};    // empty: nothing saved or read

@@ -127,11 +127,12 @@ TEST_CASE("gravity_field refinement: the anchors move onto the wells the particl
 
 TEST_CASE("gravity_field refinement: the windows' starts, and windows of several frames") {
   using V = std::vector<std::int64_t>;
-  CHECK(window_starts(44, {.windows = 8}) == V{42, 36, 30, 24, 18, 12, 6, 0});  // evenly over 0 .. 42
+  CHECK(window_starts(44, {.windows = 8, .span = 0}) == V{42, 36, 30, 24, 18, 12, 6, 0});  // evenly over 0 .. 42
+  CHECK(window_starts(44, {}) == window_starts(44, {.windows = 8, .span = 8}));            // the default
   CHECK(window_starts(44, {.windows = 8, .span = 8}) == V{42, 41, 40, 39, 38, 37, 36, 35});
   CHECK(window_starts(44, {.windows = 3, .span = 9}) == V{42, 38, 34});
-  CHECK(window_starts(44, {.windows = 4, .frames = 3}) == V{40, 27, 14, 0});  // the last ends on frame 43
-  CHECK(window_starts(10, {.windows = 50}) == V{8, 7, 6, 5, 4, 3, 2, 1, 0});  // no more than there are
+  CHECK(window_starts(44, {.windows = 4, .span = 0, .frames = 3}) == V{40, 27, 14, 0});  // the last ends on frame 43
+  CHECK(window_starts(10, {.windows = 50, .span = 0}) == V{8, 7, 6, 5, 4, 3, 2, 1, 0});  // no more than there are
   CHECK(window_starts(10, {.windows = 5, .span = 100}) == V{8, 6, 4, 2, 0});  // a span beyond frame 0
 
   // Windows of 3 frames find the wells as well, and still read no frame after the observed ones.
