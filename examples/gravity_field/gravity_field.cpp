@@ -49,6 +49,7 @@ nn::Settings training_settings(const examples::Options& opt) {
                                     "velocity-weight", "relative-floor", "hidden", "field-width", "field-layers",
                                     "code", "encoder-width", "context-stride", "observed", "seed"});
   if (opt.given("anchor")) out.emplace_back("anchor", "true");  // a checkpoint made before it records none
+  if (opt.given("radial-core")) out.emplace_back("radial-core", "true");
   // Shards change the bits of a step; a checkpoint made without them records none.
   for (const auto& [name, value] : opt.values())
     if (name == "shards" && value != "0") out.emplace_back(name, value);
@@ -100,6 +101,9 @@ int run(int argc, char** argv) {
   bool& anchor = opt.flag("anchor",
                           "the dynamic field gains a radial term about a point the encoder votes for (model.hpp; a "
                           "source-shaped inductive bias)");
+  bool& radial_core = opt.flag("radial-core",
+                               "with --anchor: the radial term also reads delta / (r^2 + delta^2)^(3/2), so that it "
+                               "can grow as fast as a point source's pull near the anchor (model.hpp)");
   bool& attribute_errors =
       opt.flag("attribute-errors",
                "also forecast with the dynamic field model's interactions and the true hidden-mass field, and with the "
@@ -134,6 +138,7 @@ int run(int argc, char** argv) {
   opt.parse(argc, argv);
   if (published && so.quick) throw std::invalid_argument("--published and --quick: choose one");
   if (refine_anchor_only && !anchor) throw std::invalid_argument("--refine-anchor-only needs --anchor");
+  if (radial_core && !anchor) throw std::invalid_argument("--radial-core needs --anchor");
   if (refit_sims > 0 && refine_steps == 0) throw std::invalid_argument("--refit-sims needs --refine-steps > 0");
   if (published) {  // options given explicitly still win
     if (!opt.given("train")) train_sims = 50000;
@@ -183,7 +188,8 @@ int run(int argc, char** argv) {
                         .field_layers = field_layers,
                         .code = code,
                         .encoder_width = encoder_width,
-                        .anchor = anchor},
+                        .anchor = anchor,
+                        .radial_core = radial_core},
                        rng);
     const std::string name = model_name(kind);
     examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());

@@ -34,6 +34,7 @@ GravityModel::GravityModel(const ModelOptions& o, Philox& rng) : options_(o) {
   if (o.hidden < 1 || o.field_width < 1 || o.field_layers < 1 || o.code < 1 || o.encoder_width < 1 ||
       o.accel_cap <= 0 || o.delta <= 0)
     throw std::invalid_argument("GravityModel: sizes, accel_cap and delta must be positive");
+  if (o.radial_core && !o.anchor) throw std::invalid_argument("GravityModel: radial_core needs anchor");
   // Node feature: the mass (1); the coordinate update is the output (no feature update).
   interaction = std::make_unique<nn::EGNNLayer<float>>(
       1, rng, nn::EGNNLayerOptions{.edge_features = 2, .hidden = o.hidden, .update_features = false});
@@ -62,7 +63,7 @@ GravityModel::GravityModel(const ModelOptions& o, Philox& rng) : options_(o) {
   if (!o.anchor) return;
   anchor_score = std::make_unique<nn::Linear<float>>(H, 1, rng);
   anchor_reach = std::make_unique<nn::Linear<float>>(H, 1, rng);
-  radial = std::make_unique<nn::MLP<float>>(std::vector<index_t>{2, o.hidden, o.hidden, 1}, rng);
+  radial = std::make_unique<nn::MLP<float>>(std::vector<index_t>{o.radial_core ? 3 : 2, o.hidden, o.hidden, 1}, rng);
   radial->layers[2].weight.value.fill(0.0f);  // no radial field until the data ask for one
   if (radial->layers[2].bias.value.numel() > 0) radial->layers[2].bias.value.fill(0.0f);
   this->register_module("anchor_score", *anchor_score);
@@ -81,10 +82,12 @@ std::string GravityModel::describe() const {
         text, sizeof text, "GravityModel(%s: EGNN interactions, hidden=%lld + E(x%s), E = MLP(%lld x %lld)%s)",
         model_name(o.kind), static_cast<long long>(o.hidden), has_code() ? " | z" : "",
         static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width),
-        has_code() ? (", FiLM by z (" + std::to_string(o.code) + ") from an attention-pooled set encoder (" +
-                      std::to_string(o.encoder_width) + ")" + (radial ? " + a radial term about the voted anchor" : ""))
-                         .c_str()
-                   : "");
+        has_code()
+            ? (", FiLM by z (" + std::to_string(o.code) + ") from an attention-pooled set encoder (" +
+               std::to_string(o.encoder_width) + ")" + (radial ? " + a radial term about the voted anchor" : "") +
+               (o.radial_core ? " with the inverse-cube feature" : ""))
+                  .c_str()
+            : "");
   return text;
 }
 
@@ -129,7 +132,9 @@ Var<float> GravityModel::field(Tape<float>& tape, Var<float> x, Var<float> code)
   const Var<float> to_anchor = slice(code, 1, options_.code, kD) - x;  // (P, d) c_s - x (a (1, d) anchor broadcasts)
   const Var<float> r2 = row_dot(to_anchor, to_anchor);                 // (P, 1)
   // r from r2 + 1e-12: a finite gradient where x sits on the anchor.
-  return E + to_anchor * radial->forward(tape, inverse_distance_features(pow(r2 + 1e-12, 0.5), r2, delta));
+  Var<float> features = inverse_distance_features(pow(r2 + 1e-12, 0.5), r2, delta);                   // (P, 2)
+  if (options_.radial_core) features = concat({features, delta * pow(r2 + delta * delta, -1.5)}, 1);  // (P, 3)
+  return E + to_anchor * radial->forward(tape, features);
 }
 
 Context context_of(const datasets::Trajectories& t, std::span<const std::int64_t> sims, std::int64_t observed,

@@ -33,6 +33,10 @@
 // with phi an MLP on the interactions' generic inverse-distance features (its output starts at 0).
 // A source-shaped inductive bias: one sharp radial field about a learned point, which the plain
 // MLP field can only approximate smoothly; c_s is learned only through the forecasts' loss.
+// With `radial_core` (--radial-core) phi also reads delta / (|c_s - x|^2 + delta^2)^(3/2), a
+// feature that grows toward the anchor as fast as a softened point source's pull divided by the
+// distance: phi's SiLU layers grow at most linearly in their inputs, so with the two features
+// above alone phi stays low inside delta of the anchor (docs/experiments/gravity_field.md).
 //
 // Rollouts: `substeps` velocity-Verlet (kick-drift-kick leapfrog, the data's integrator) steps per
 // frame, on the tape, so a loss on the frames trains every part through the integrator.
@@ -61,7 +65,8 @@ struct ModelOptions {
   index_t encoder_width = 64;  // H of the set encoder
   double delta = 0.1;          // softening of the inverse-distance edge attributes
   double accel_cap = 1000;
-  bool anchor = false;  // DynamicField: add the radial term about the voted anchor (below)
+  bool anchor = false;       // DynamicField: add the radial term about the voted anchor (below)
+  bool radial_core = false;  // with anchor: phi also reads the inverse-cube feature (below)
 };
 
 constexpr index_t kContextFeatures = 10;  // the encoder's row r

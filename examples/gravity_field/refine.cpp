@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <numbers>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "autodiff/parallel.hpp"
 #include "examples/common/frame_rows.hpp"
 #include "io/npy.hpp"
 #include "nn/adam.hpp"
@@ -222,17 +224,37 @@ RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t,
   if (r.steps > 0) {
     const std::vector<std::int64_t> starts = window_starts(observed, r);
     constexpr std::int64_t kChunk = 25;  // simulations per tape
-    Tape<float> tape;
-    for (std::int64_t first = 0; first < S; first += kChunk) {
-      const std::int64_t n = std::min(kChunk, S - first);
-      const ChunkWindows c = chunk_windows(t, first, n, starts, r.frames);
-      refine_chunk(tape, model, t, c, n, substeps, r, out.codes.data() + first * Z, out.loss_before.data() + first,
-                   out.loss_after.data() + first);
-      if (progress) {
-        const double done = std::accumulate(out.loss_after.begin(), out.loss_after.begin() + first + n, 0.0);
-        progress->update(1, 1, first + n, S, done / static_cast<double>(first + n));
+    const std::int64_t chunks = (S + kChunk - 1) / kChunk;
+    // Chunks are independent (a simulation's code depends on its own rows alone), so they run on
+    // the threads, one tape each; which thread refines a chunk never changes its bits. An error is
+    // kept per chunk and the first by index rethrown, the same with any number of threads.
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(chunks));
+    std::int64_t done_sims = 0;
+    double done_loss = 0;
+#pragma omp parallel if (chunks > 1 && num_threads() > 1)
+    {
+      Tape<float> tape;  // this thread's, its memory kept from chunk to chunk
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
+        const std::int64_t first = chunk * kChunk, n = std::min(kChunk, S - first);
+        try {
+          const ChunkWindows c = chunk_windows(t, first, n, starts, r.frames);
+          refine_chunk(tape, model, t, c, n, substeps, r, out.codes.data() + first * Z, out.loss_before.data() + first,
+                       out.loss_after.data() + first);
+        } catch (...) {
+          errors[static_cast<std::size_t>(chunk)] = std::current_exception();
+          continue;
+        }
+#pragma omp critical(refine_progress)
+        {
+          done_sims += n;
+          done_loss = std::accumulate(out.loss_after.begin() + first, out.loss_after.begin() + first + n, done_loss);
+          if (progress) progress->update(1, 1, done_sims, S, done_loss / static_cast<double>(done_sims));
+        }
       }
     }
+    for (const std::exception_ptr& e : errors)
+      if (e) std::rethrow_exception(e);
     if (progress) progress->finish();
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
