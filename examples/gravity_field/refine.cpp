@@ -224,7 +224,7 @@ RefinedCodes refined_codes(GravityModel& model, const datasets::Trajectories& t,
   if (r.steps > 0) {
     const std::vector<std::int64_t> starts = window_starts(observed, r);
     constexpr std::int64_t kChunk = 25;  // simulations per tape
-    const std::int64_t chunks = (S + kChunk - 1) / kChunk;
+    const std::int64_t chunks = chunk_count(S, kChunk);
     // Chunks are independent (a simulation's code depends on its own rows alone), so they run on
     // the threads, one tape each; which thread refines a chunk never changes its bits. An error is
     // kept per chunk and the first by index rethrown, the same with any number of threads.
