@@ -149,8 +149,8 @@ const char* true_part_name(TruePart part) {
 
 Forecast forecast_with_true_part(DynamicsModel& model, const ElectrostaticData& data, TruePart part,
                                  std::int64_t observed, std::int64_t horizon, int substeps, std::int64_t batch) {
-  if (model.options().kind != ModelKind::Field)
-    throw std::invalid_argument(std::string("forecast_with_true_part: only the field model has the two parts (got ") +
+  if (model.options().kind != ModelKind::Field && model.options().kind != ModelKind::FieldSources)
+    throw std::invalid_argument(std::string("forecast_with_true_part: only the field models have the two parts (got ") +
                                 model_name(model.options().kind) + ")");
   const datasets::Trajectories& test = data.test;
   auto roll = [&](Tape<float>& tape, const nn::GraphBatch& g, Var<float> q0, Var<float> v0, Var<float> charges,

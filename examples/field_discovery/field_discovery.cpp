@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
 
 #include "autodiff/parallel.hpp"
@@ -40,6 +41,7 @@
 #include "examples/common/output_dir.hpp"
 #include "examples/common/rollout_training.hpp"
 #include "examples/common/run_main.hpp"
+#include "examples/field_discovery/point_sources.hpp"
 #include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/run_clock.hpp"
 #include "examples/field_discovery/sources.hpp"
@@ -53,10 +55,14 @@ namespace {
 // The settings a checkpoint must have been made with to be resumed: those that change the
 // training trajectory (data, model, optimiser, batches). --threads, --out, --quiet and the
 // evaluation options may differ.
-nn::Settings training_settings(const examples::Options& opt) {
+nn::Settings training_settings(const examples::Options& opt, bool field_sources) {
   nn::Settings out =
       opt.values_of({"data", "train", "test", "steps", "batch", "window", "substeps", "lr", "clip", "relative-floor",
                      "velocity-weight", "hidden", "field-width", "field-layers", "fourier", "sigma", "seed"});
+  if (field_sources) {  // the field_sources model's own training, and the field model it starts from
+    const nn::Settings more = opt.values_of({"source-steps", "source-lr", "source-substeps", "source-softening"});
+    out.insert(out.end(), more.begin(), more.end());
+  }
   // Shards change the bits of a step; a checkpoint made without them records none.
   for (const auto& [name, value] : opt.values())
     if ((name == "shards" && value != "0") || (name == "shard-data" && opt.given("shard-data")))
@@ -72,7 +78,8 @@ int run(int argc, char** argv) {
   int& train_sims = opt.add("train", int{4000}, "training simulations to generate", 1, 1000000);
   int& test_sims = opt.add("test", int{500}, "test simulations to generate", 1, 1000000);
   std::string& models =
-      opt.add("models", "field,no_field,absolute", "models to train: field, no_field, absolute, aether");
+      opt.add("models", "field,no_field,absolute",
+              "models to train: field, no_field, absolute, aether, field_sources (after field: starts from it)");
   int& steps = opt.add("steps", int{2500}, "training steps per model", 1, 100000000);
   int& batch = opt.add("batch", int{100}, "windows per step", 1, 100000);
   // 2 shards: twice the speed of one tape on 2 cores, same quality (docs/distributed.md, "Measured").
@@ -92,6 +99,11 @@ int run(int argc, char** argv) {
   int& field_layers = opt.add("field-layers", 3, "hidden layers of the field MLP", 1, 16);
   int& fourier = opt.add("fourier", 64, "Fourier frequencies of the field", 1, 4096);
   double& sigma = opt.add("sigma", 0.3, "Fourier frequency scale (cycles per unit length)", 1e-6, 1e3);
+  int& source_steps = opt.add("source-steps", int{1000}, "training steps of the field_sources model", 1, 100000000);
+  double& source_lr = opt.add("source-lr", 3e-4, "its Adam learning rate (warm-up, cosine decay)", 0.0, 1.0);
+  int& source_substeps =
+      opt.add("source-substeps", 0, "its integrator steps per frame in training (0: --substeps)", 0, 10000);
+  double& source_softening = opt.add("source-softening", 0.01, "softening of its point sources", 0.0, 10.0);
   int& grid_points = opt.add("grid", 60, "field grid points per axis", 4, 2000);
   int& source_grid = opt.add("source-grid", 80, "grid points per axis of the source recovery (sources.hpp)", 8, 1000);
   double& exclusion = opt.add("exclusion", 0.3, "grid points this close to a source are not evaluated", 0.0, 100.0);
@@ -147,7 +159,14 @@ int run(int argc, char** argv) {
   }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<ModelKind> kinds = examples::parse_models(
-      models, {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether}, model_name);
+      models, {ModelKind::Field, ModelKind::NoField, ModelKind::Absolute, ModelKind::Aether, ModelKind::FieldSources},
+      model_name);
+  {  // field_sources starts from the field model trained before it in the same run
+    const auto field_at = std::find(kinds.begin(), kinds.end(), ModelKind::Field);
+    const auto sources_at = std::find(kinds.begin(), kinds.end(), ModelKind::FieldSources);
+    if (sources_at != kinds.end() && field_at > sources_at)
+      throw std::invalid_argument("--models: field_sources starts from the field model: list field before it");
+  }
   if (horizon < 10) throw std::invalid_argument("--horizon: at least 10 frames (errors are reported at steps 1, 10 and the last)");
   const std::string out = examples::prepare_output_dir(so.out);
   set_num_threads(so.threads);
@@ -180,29 +199,56 @@ int run(int argc, char** argv) {
   }
 
   const FieldGrid grid = make_field_grid(data, grid_points, exclusion);  // checks the sources before training
-  const nn::Settings settings = training_settings(opt);
+  const nn::Settings settings = training_settings(opt, false);
   std::vector<ModelResult> results;
   std::optional<SourceReport> sources;  // of the field model
-  std::vector<std::pair<TruePart, Forecast>> attribution;  // of the field model, with --attribute-errors
+  struct Attribution {
+    ModelKind kind;
+    TruePart part;
+    Forecast forecast;
+  };
+  std::vector<Attribution> attribution;        // of the field models, with --attribute-errors
+  std::unique_ptr<DynamicsModel> field_model;  // the trained field model, for field_sources
   const int eval_substeps = forecast_substeps > 0 ? forecast_substeps : substeps;  // of every forecast
   nn::ProgressLine progress(so.quiet || distributed::world().rank() != 0);  // under MPI, rank 0 reports
   // Whole-run progress lines every 60 s with --published (evaluation ~ test * horizon / 600 steps).
-  RunClock clock(kinds, steps, double(test_sims) * horizon / 600.0,
+  std::vector<std::int64_t> clock_steps;  // per model
+  std::vector<double> clock_cost;         // per model: its substeps per training frame, relative
+  for (const ModelKind k : kinds) {
+    const bool s = k == ModelKind::FieldSources;
+    clock_steps.push_back(s ? source_steps : steps);
+    clock_cost.push_back(s && source_substeps > 0 ? double(source_substeps) / substeps : 1.0);
+  }
+  RunClock clock(kinds, clock_steps, clock_cost, double(test_sims) * horizon / 600.0,
                  published && distributed::world().rank() == 0 ? 60.0 : 1e300, start);
   if (published && distributed::world().rank() == 0) std::printf("data ready after %.1f s\n", examples::seconds_since(start));
   for (std::size_t m = 0; m < kinds.size(); ++m) {
     const ModelKind kind = kinds[m];
     Philox rng(static_cast<std::uint64_t>(so.seed), 100 + static_cast<std::uint64_t>(kind));
-    DynamicsModel model({.kind = kind,
-                         .hidden = hidden,
-                         .fourier_features = fourier,
-                         .fourier_sigma = sigma,
-                         .field_width = field_width,
-                         .field_layers = field_layers,
-                         .accel_cap = data.force_cap},
-                        rng);
-    nn::to_device(model, device);  // parameters, gradients and then Adam's state
+    const bool with_sources = kind == ModelKind::FieldSources;
+    auto owned_model = std::make_unique<DynamicsModel>(
+        ModelOptions{.kind = kind,
+                     .hidden = hidden,
+                     .fourier_features = fourier,
+                     .fourier_sigma = sigma,
+                     .field_width = field_width,
+                     .field_layers = field_layers,
+                     .accel_cap = data.force_cap,
+                     .point_sources = with_sources ? static_cast<index_t>(sources->recovery.sources.size()) : 0,
+                     .source_softening = source_softening},
+        rng);
+    DynamicsModel& model = *owned_model;
     const std::string name = model_name(kind);
+    if (with_sources) {  // from the field model: its sources placed, its network refit to the rest
+      const SourceStart s = start_from_field(model, *field_model, sources->recovery.sources, density_positions(data));
+      if (!so.quiet)
+        std::printf(
+            "field_sources: starts from the field model with its %zu recovered sources; network refit to "
+            "the rest on %lld positions (%lld within the cores left out): error %.3g -> %.3g, %.1f s\n",
+            sources->recovery.sources.size(), static_cast<long long>(s.points), static_cast<long long>(s.left_out),
+            s.error_before, s.error_after, s.seconds);
+    }
+    nn::to_device(model, device);  // parameters, gradients and then Adam's state
     examples::announce_training(so.quiet, name, model.describe(), model.parameter_numel());
     clock.start_model(m);
     ModelResult r;
@@ -210,18 +256,18 @@ int run(int argc, char** argv) {
     r.description = model.describe();
     r.parameters = model.parameter_numel();
     r.training = train(model, data.train,
-                       {.steps = steps,
+                       {.steps = with_sources ? source_steps : steps,
                         .batch = batch,
                         .window = window,
-                        .substeps = substeps,
-                        .lr = lr,
+                        .substeps = with_sources && source_substeps > 0 ? source_substeps : substeps,
+                        .lr = with_sources ? source_lr : lr,
                         .clip = clip,
                         .velocity_weight = velocity_weight,
-                        .relative_floor = relative_floor,
+                        .relative_floor = with_sources ? 0.0 : relative_floor,
                         .seed = static_cast<std::uint64_t>(so.seed),
                         .checkpoint_every = checkpoint_every,
                         .resume = resume,
-                        .settings = settings,
+                        .settings = with_sources ? training_settings(opt, true) : settings,
                         .allow_changed_settings = allow_changed,
                         .checkpoint_path = out + "checkpoint_" + name + ".npz",
                         .curve_path = out + "training_" + name + ".csv",
@@ -237,16 +283,19 @@ int run(int argc, char** argv) {
     }
     nn::to_device(model, Device::CPU);  // the evaluation runs on the CPU
     r.forecast = forecast(model, data.test, observed, horizon, eval_substeps);
-    if (kind == ModelKind::Field) {
+    if (kind == ModelKind::Field || with_sources) {
       r.has_field = true;
       r.field = learned_field(model, grid);
       r.field_metrics = field_metrics(grid, r.field);
-      sources = find_sources(model, data, grid, source_grid);
+      if (kind == ModelKind::Field) sources = find_sources(model, data, grid, source_grid);
+      if (with_sources) r.point_sources = model.point_sources();
       if (attribute_errors)
         for (const TruePart part : {TruePart::SourceField, TruePart::PairForces})
-          attribution.emplace_back(part, forecast_with_true_part(model, data, part, observed, horizon, eval_substeps));
+          attribution.push_back(
+              {kind, part, forecast_with_true_part(model, data, part, observed, horizon, eval_substeps)});
     }
     results.push_back(std::move(r));
+    if (kind == ModelKind::Field) field_model = std::move(owned_model);  // field_sources starts from it
   }
 
   const double seconds = examples::seconds_since(start);
@@ -261,23 +310,40 @@ int run(int argc, char** argv) {
   print_reference_forecast(
       "(truth)", truth, steps_shown,
       "the true forces through our rollout, " + std::to_string(eval_substeps) + " substeps per frame");
-  for (const auto& [part, f] : attribution)
-    print_reference_forecast(part == TruePart::SourceField ? "(+field)" : "(+pairs)", f, steps_shown,
-                             part == TruePart::SourceField ? "the field model with the true source field"
-                                                           : "the field model with the true pair forces");
+  for (const Attribution& a : attribution) {
+    const bool field_part = a.part == TruePart::SourceField, plain = a.kind == ModelKind::Field;
+    print_reference_forecast(field_part ? (plain ? "(+field)" : "(S+field)") : (plain ? "(+pairs)" : "(S+pairs)"),
+                             a.forecast, steps_shown,
+                             std::string("the ") + model_name(a.kind) + " model with the true " +
+                                 (field_part ? "source field" : "pair forces"));
+  }
   print_divergences(results);
   if (sources) print_sources(*sources);
+  for (const ModelResult& r : results)
+    if (!r.point_sources.empty()) print_learned_sources(r.point_sources, true_sources(data));
   return examples::finish_run(out, seconds, checks, so.check,
                               "results.json, field.svg, trajectories.svg, training.svg, field_discovery.npz", [&] {
                                 write_files(out, results, data, grid, observed);
                                 io::Json json = results_json(results, checks, opt.values(), data, grid, seconds);
                                 json.set("true_physics", reference_forecast_json(truth, eval_substeps));
-                                if (!attribution.empty()) {
+                                for (const ModelKind k : {ModelKind::Field, ModelKind::FieldSources}) {
                                   io::Json parts = io::Json::object();
-                                  for (const auto& [part, f] : attribution)
-                                    parts.set(true_part_name(part), reference_forecast_json(f, eval_substeps));
-                                  json.set("error_attribution", parts);
+                                  bool any = false;
+                                  for (const Attribution& a : attribution)
+                                    if (a.kind == k) {
+                                      parts.set(true_part_name(a.part),
+                                                reference_forecast_json(a.forecast, eval_substeps));
+                                      any = true;
+                                    }
+                                  if (any)  // the field model's under its old name
+                                    json.set(k == ModelKind::Field ? std::string("error_attribution")
+                                                                   : std::string("error_attribution_") + model_name(k),
+                                             parts);
                                 }
+                                for (const ModelResult& r : results)
+                                  if (!r.point_sources.empty())
+                                    json.set("field_sources_point_sources",
+                                             learned_sources_json(r.point_sources, true_sources(data)));
                                 if (sources) {
                                   json.set("source_recovery", sources_json(*sources));
                                   write_sources_svg(out + "sources.svg", *sources);

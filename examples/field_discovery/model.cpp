@@ -1,6 +1,7 @@
 // DynamicsModel: the interaction network, the neural field and the Absolute baseline (model.hpp).
 #include "examples/field_discovery/model.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -15,6 +16,7 @@ const char* model_name(ModelKind kind) {
     case ModelKind::NoField: return "no_field";
     case ModelKind::Absolute: return "absolute";
     case ModelKind::Aether: return "aether";
+    case ModelKind::FieldSources: return "field_sources";
   }
   return "?";
 }
@@ -45,7 +47,7 @@ DynamicsModel::DynamicsModel(const ModelOptions& o, Philox& rng) : options_(o) {
         1, rng, nn::EGNNLayerOptions{.edge_features = 3, .hidden = o.hidden, .update_features = false});
     this->register_module("interaction", *interaction);
   }
-  if (o.kind == ModelKind::Field || o.kind == ModelKind::Aether) {
+  if (o.kind == ModelKind::Field || o.kind == ModelKind::Aether || o.kind == ModelKind::FieldSources) {
     external = std::make_unique<nn::NeuralField<float>>(
         nn::NeuralFieldOptions{.in_dim = o.dim,
                                .out_dim = o.dim,
@@ -58,6 +60,15 @@ DynamicsModel::DynamicsModel(const ModelOptions& o, Philox& rng) : options_(o) {
     external->output->weight.value.fill(0.0f);
     if (external->output->bias.value.numel() > 0) external->output->bias.value.fill(0.0f);
     this->register_module("field", *external);
+  }
+  if (o.kind == ModelKind::FieldSources) {
+    if (o.point_sources < 1 || !(o.source_softening >= 0))
+      throw std::invalid_argument(
+          "DynamicsModel: the field_sources model needs point_sources >= 1 and a softening >= 0");
+    source_positions = Parameter<float>(Shape{o.point_sources, o.dim});  // set by set_point_sources
+    source_charges = Parameter<float>(Shape{o.point_sources, 1});
+    this->register_parameter("source_positions", source_positions);
+    this->register_parameter("source_charges", source_charges);
   }
 }
 
@@ -76,6 +87,13 @@ std::string DynamicsModel::describe() const {
   else if (o.kind == ModelKind::NoField)
     std::snprintf(text, sizeof text, "DynamicsModel(no_field: EGNN interactions, hidden=%lld, cap=%g)",
                   static_cast<long long>(o.hidden), o.accel_cap);
+  else if (o.kind == ModelKind::FieldSources)
+    std::snprintf(text, sizeof text,
+                  "DynamicsModel(field_sources: EGNN interactions, hidden=%lld + q (E(x) + P(x)), E = Fourier(%lld, "
+                  "sigma=%g) -> MLP(%lld x %lld), P = %lld point sources (eps=%g), cap=%g)",
+                  static_cast<long long>(o.hidden), static_cast<long long>(o.fourier_features), o.fourier_sigma,
+                  static_cast<long long>(o.field_layers), static_cast<long long>(o.field_width),
+                  static_cast<long long>(o.point_sources), o.source_softening, o.accel_cap);
   else
     std::snprintf(text, sizeof text,
                   "DynamicsModel(field: EGNN interactions, hidden=%lld + q E(x), E = Fourier(%lld, sigma=%g) -> "
@@ -104,7 +122,7 @@ Var<float> DynamicsModel::acceleration(Tape<float>& tape, const nn::GraphBatch& 
     a = absolute->forward(tape, g, concat({q, charges}, 1), concat({diff, edge_attributes(diff, charge_products)}, 1));
   } else {
     a = interactions(tape, g, q, charges, charge_products);
-    if (external) a = a + charges * external->forward(tape, q);
+    if (external) a = a + charges * field(tape, q);
   }
   return physics::capped(a, physics::ForceCap::norm(options_.accel_cap));
 }
@@ -159,7 +177,53 @@ void DynamicsModel::frame_update(Tape<float>& tape, const nn::GraphBatch& g, Var
 Var<float> DynamicsModel::field(Tape<float>& tape, Var<float> points) {
   if (!external) throw std::logic_error("DynamicsModel::field: the " + std::string(model_name(options_.kind)) +
                                         " model has no field");
-  return external->forward(tape, points);
+  Var<float> E = external->forward(tape, points);  // (P, d)
+  return options_.kind == ModelKind::FieldSources ? E + point_source_field(tape, points) : E;
+}
+
+Var<float> DynamicsModel::point_source_field(Tape<float>& tape, Var<float> points) {
+  if (options_.kind != ModelKind::FieldSources)
+    throw std::logic_error("DynamicsModel::point_source_field: only the field_sources model has point sources");
+  const index_t P = points.shape()[0], S = options_.point_sources;
+  // Every (point, source) pair e = p S + k: point index p, source index k.
+  std::vector<std::int32_t> point_of(static_cast<std::size_t>(P * S)), source_of(point_of.size());  // (P S)
+  for (index_t p = 0; p < P; ++p)
+    for (index_t k = 0; k < S; ++k) {
+      point_of[static_cast<std::size_t>(p * S + k)] = static_cast<std::int32_t>(p);
+      source_of[static_cast<std::size_t>(p * S + k)] = static_cast<std::int32_t>(k);
+    }
+  const double eps2 = options_.source_softening * options_.source_softening;
+  const Var<float> diff =
+      gather_rows(points, point_of) - gather_rows(tape.param(source_positions), source_of);  // (P S, d)
+  const Var<float> strength =
+      gather_rows(tape.param(source_charges), source_of) * pow(row_dot(diff, diff) + eps2, -1.5);  // (P S, 1)
+  return segment_sum(diff * strength, point_of, P);                                                // (P, d)
+}
+
+std::vector<nn::PointSource> DynamicsModel::point_sources() const {
+  std::vector<nn::PointSource> out(static_cast<std::size_t>(options_.point_sources));
+  const index_t d = options_.dim;
+  for (index_t k = 0; k < options_.point_sources; ++k) {
+    nn::PointSource& s = out[static_cast<std::size_t>(k)];
+    for (index_t c = 0; c < d; ++c) s.position.push_back(double(source_positions.value[k * d + c]));
+    s.charge = double(source_charges.value[k]);
+  }
+  return out;
+}
+
+void DynamicsModel::set_point_sources(const std::vector<nn::PointSource>& sources) {
+  const index_t d = options_.dim;
+  if (options_.kind != ModelKind::FieldSources || static_cast<index_t>(sources.size()) != options_.point_sources)
+    throw std::invalid_argument("DynamicsModel::set_point_sources: " + std::to_string(sources.size()) +
+                                " sources for a model with " + std::to_string(options_.point_sources));
+  for (index_t k = 0; k < options_.point_sources; ++k) {
+    const nn::PointSource& s = sources[static_cast<std::size_t>(k)];
+    if (static_cast<index_t>(s.position.size()) != d || !std::isfinite(s.charge))
+      throw std::invalid_argument("DynamicsModel::set_point_sources: source " + std::to_string(k) +
+                                  " has no finite charge or not " + std::to_string(d) + " coordinates");
+    for (index_t c = 0; c < d; ++c) source_positions.value[k * d + c] = float(s.position[static_cast<std::size_t>(c)]);
+    source_charges.value[k] = float(s.charge);
+  }
 }
 
 }  // namespace dg::field_discovery

@@ -138,6 +138,11 @@ std::vector<Check> make_checks(const std::vector<ModelResult>& results, bool qui
     checks.push_back({"step-" + std::to_string(field->forecast.step_error.size()) + " error, field / no-field baseline",
                       ratio, quick ? 1.0 : 0.45, AtMost});
   }
+  // The point sources exist to sharpen the field's cores, which the first forecast step measures.
+  if (const ModelResult* sourced = find_model(results, ModelKind::FieldSources); sourced && field)
+    checks.push_back({"step-1 whole-state MSE, field_sources / field",
+                      sourced->forecast.paper.state_mse.front() / field->forecast.paper.state_mse.front(), 1.0,
+                      AtMost});
   if (field && !quick) {
     const FieldMetrics& m = field->field_metrics;
     checks.push_back({"field median cosine", m.cosine, 0.97, AtLeast});

@@ -26,6 +26,7 @@ inline double model_cost(ModelKind kind) {
     case ModelKind::NoField: return 0.39;
     case ModelKind::Absolute: return 0.89;
     case ModelKind::Aether: return 0.2;
+    case ModelKind::FieldSources: return 1.0;  // per substep; the caller scales by its substeps
   }
   return 1.0;
 }
@@ -34,10 +35,12 @@ class RunClock {
  public:
   using Clock = std::chrono::steady_clock;
   // run_start: when the run began (the time so far counts the data's preparation too).
-  RunClock(std::vector<ModelKind> kinds, std::int64_t steps, double evaluation_steps, double every_seconds,
-           Clock::time_point run_start)
+  // steps and cost: per model, its training steps and the cost of one relative to model_cost.
+  RunClock(std::vector<ModelKind> kinds, std::vector<std::int64_t> steps, std::vector<double> cost,
+           double evaluation_steps, double every_seconds, Clock::time_point run_start)
       : kinds_(std::move(kinds)),
-        steps_(steps),
+        steps_(std::move(steps)),
+        cost_(std::move(cost)),
         evaluation_steps_(evaluation_steps),
         every_(every_seconds),
         run_start_(run_start) {}
@@ -55,15 +58,15 @@ class RunClock {
     if (seconds(last_print_, now) < every_ || step <= first_step_) return;
     last_print_ = now;
     const double rate = seconds(model_start_, now) / double(step - first_step_);  // s per step of this model
-    double left = rate * (double(steps_ - step) + evaluation_steps_);
+    double left = rate * (double(steps_[model_] - step) + evaluation_steps_);
     for (std::size_t k = model_ + 1; k < kinds_.size(); ++k)
-      left += rate * model_cost(kinds_[k]) / model_cost(kinds_[model_]) * (double(steps_) + evaluation_steps_);
+      left += rate * cost(k) / cost(model_) * (double(steps_[k]) + evaluation_steps_);
     char so_far[32], eta[32];
     nn::ProgressLine::format_duration(seconds(run_start_, now), so_far, sizeof so_far);
     nn::ProgressLine::format_duration(left, eta, sizeof eta);
     std::printf("progress: %s (%zu/%zu) step %lld/%lld, %s so far, eta %s for the whole run\n",
                 model_name(kinds_[model_]), model_ + 1, kinds_.size(), static_cast<long long>(step),
-                static_cast<long long>(steps_), so_far, eta);
+                static_cast<long long>(steps_[model_]), so_far, eta);
     std::fflush(stdout);
   }
 
@@ -71,8 +74,10 @@ class RunClock {
   static double seconds(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
   }
+  double cost(std::size_t m) const { return model_cost(kinds_[m]) * cost_[m]; }
   std::vector<ModelKind> kinds_;
-  std::int64_t steps_;
+  std::vector<std::int64_t> steps_;
+  std::vector<double> cost_;
   double evaluation_steps_, every_;
   Clock::time_point run_start_, model_start_, last_print_;
   std::size_t model_ = 0;

@@ -51,8 +51,7 @@ SourceReport find_sources(DynamicsModel& model, const ElectrostaticData& data, c
   for (std::size_t p = 0; p < weights.size(); ++p) weights[p] = r.density[p] > 0 ? 1.0 : 0.0;
   r.recovery = nn::recover_sources(r.points, r.derivatives.values, r.derivatives.divergence, weights,
                                    {.strength = data.coulomb_k, .exclusion = 1.5 * std::max(dx, dy)});
-  for (index_t s = 0; s < S; ++s)
-    r.truth.push_back({{data.source_positions[2 * s], data.source_positions[2 * s + 1]}, data.source_charges[s]});
+  r.truth = true_sources(data);
   r.matching = nn::match_sources(r.truth, r.recovery.sources);
 
   // Curl relative to the Jacobian on the field grid's evaluated points.
@@ -60,6 +59,39 @@ SourceReport find_sources(DynamicsModel& model, const ElectrostaticData& data, c
   r.curl = nn::curl_measure(on_grid, grid.xs[1] - grid.xs[0], grid.keep);
   r.seconds = examples::seconds_since(start);
   return r;
+}
+
+std::vector<nn::PointSource> true_sources(const ElectrostaticData& data) {
+  std::vector<nn::PointSource> truth;
+  const index_t S = data.source_charges.numel(), d = data.source_positions.numel() / std::max<index_t>(S, 1);
+  for (index_t s = 0; s < S; ++s) {
+    truth.push_back({{}, data.source_charges[s]});
+    for (index_t c = 0; c < d; ++c) truth.back().position.push_back(data.source_positions[s * d + c]);
+  }
+  return truth;
+}
+
+void print_learned_sources(const std::vector<nn::PointSource>& learned, const std::vector<nn::PointSource>& truth) {
+  const nn::SourceMatching m = nn::match_sources(truth, learned);
+  std::printf(
+      "field_sources: its %zu trained point sources: %lld / %zu true sources within 0.2 with the right sign, "
+      "%lld within 0.5; false sources %lld; mean |c - q| %.3f over those matched within 0.5\n",
+      learned.size(), static_cast<long long>(m.located_02_count), truth.size(),
+      static_cast<long long>(m.located_05_count), static_cast<long long>(m.false_sources), m.charge_error);
+}
+
+io::Json learned_sources_json(const std::vector<nn::PointSource>& learned, const std::vector<nn::PointSource>& truth) {
+  const nn::SourceMatching m = nn::match_sources(truth, learned);
+  io::JsonArray sources, distances;
+  for (const nn::PointSource& s : learned)
+    sources.push_back(io::Json::object({{"position", s.position}, {"charge", s.charge}}));
+  for (const nn::SourceMatch& t : m.matches) distances.push_back(examples::json_number(t.distance));
+  return io::Json::object({{"located_within_0.2_count", m.located_02_count},
+                           {"located_within_0.5_count", m.located_05_count},
+                           {"false_sources", m.false_sources},
+                           {"charge_error", m.charge_error},
+                           {"true_source_distances", io::Json(std::move(distances))},
+                           {"sources", io::Json(std::move(sources))}});
 }
 
 void print_sources(const SourceReport& r) {

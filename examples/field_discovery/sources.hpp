@@ -41,6 +41,13 @@ struct SourceReport {
 // G points per axis; the field grid gives the box and the points of the curl measure.
 SourceReport find_sources(DynamicsModel& model, const ElectrostaticData& data, const FieldGrid& grid, index_t G);
 
+// The data's true sources (S of them) as point sources.
+std::vector<nn::PointSource> true_sources(const ElectrostaticData& data);
+// The field_sources model's own trained point sources against the truth (nn::match_sources): one
+// printed line, and the JSON of results.json's "field_sources_point_sources".
+void print_learned_sources(const std::vector<nn::PointSource>& learned, const std::vector<nn::PointSource>& truth);
+io::Json learned_sources_json(const std::vector<nn::PointSource>& learned, const std::vector<nn::PointSource>& truth);
+
 // The summary lines, then one line per missed true source (not located within 0.2 with its sign).
 void print_sources(const SourceReport& r);
 io::Json sources_json(const SourceReport& r);

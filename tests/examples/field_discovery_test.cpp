@@ -8,6 +8,7 @@
 // half of the field model replaced by the truth) against true-physics forecasts of altered data.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "datasets/datasets.hpp"
 #include "examples/field_discovery/data.hpp"
 #include "examples/field_discovery/evaluate.hpp"
+#include "examples/field_discovery/point_sources.hpp"
 #include "examples/field_discovery/report.hpp"
 #include "examples/field_discovery/train.hpp"
 #include "nn/graph/graph_batch.hpp"
@@ -442,4 +444,105 @@ TEST_CASE("error attribution: each forecast replaces exactly its half of the fie
   // Only the field model has the two parts.
   DynamicsModel no_field({.kind = ModelKind::NoField, .hidden = 8}, rng);
   CHECK_THROWS_AS(forecast_with_true_part(no_field, data, TruePart::SourceField, 2, 3, 20), std::invalid_argument);
+}
+
+TEST_CASE("field_sources: the point-source term is nn's point-source field, and its gradients match differences") {
+  Philox rng(5);
+  DynamicsModel model({.kind = ModelKind::FieldSources,
+                       .hidden = 8,
+                       .fourier_features = 4,
+                       .field_width = 8,
+                       .field_layers = 1,
+                       .point_sources = 2,
+                       .source_softening = 0.05},
+                      rng);
+  const std::vector<nn::PointSource> sources = {{{0.3, -0.2}, 1.5}, {{-1.0, 0.8}, -0.7}};
+  model.set_point_sources(sources);
+  CHECK(model.point_sources()[1].charge == doctest::Approx(-0.7));
+  const Tensor<double> points(Shape{3, 2}, {0.0, 0.0, 1.0, 1.0, -0.5, 0.4});  // (P, d)
+  const Tensor<double> want = nn::point_source_field(sources, points, 1.0, 0.05);
+  Tensor<float> x(Shape{3, 2});
+  for (index_t i = 0; i < 6; ++i) x[i] = float(points[i]);
+  {
+    Tape<float> tape;
+    const Tensor<float> got = model.point_source_field(tape, tape.constant(x)).to_tensor();
+    for (index_t i = 0; i < 6; ++i) CHECK(double(got[i]) == doctest::Approx(want[i]).epsilon(1e-5));
+    // The field starts at zero, so the model's whole field is the point sources' alone.
+    const Tensor<float> whole = model.field(tape, tape.constant(x)).to_tensor();
+    for (index_t i = 0; i < 6; ++i) CHECK(whole[i] == got[i]);
+  }
+  // d/d(s, c) of sum(w . P(x)) by the tape against central differences of the double formula.
+  const Tensor<double> w(Shape{3, 2}, {0.3, -1.0, 0.5, 0.2, -0.4, 0.9});
+  auto objective = [&](const std::vector<nn::PointSource>& s) {
+    const Tensor<double> f = nn::point_source_field(s, points, 1.0, 0.05);
+    double total = 0;
+    for (index_t i = 0; i < 6; ++i) total += w[i] * f[i];
+    return total;
+  };
+  Tape<float> tape;
+  Tensor<float> wf(Shape{3, 2});
+  for (index_t i = 0; i < 6; ++i) wf[i] = float(w[i]);
+  model.zero_grad();
+  tape.backward(sum(model.point_source_field(tape, tape.constant(x)) * tape.constant(wf)));
+  const double h = 1e-5;
+  for (std::size_t k = 0; k < 2; ++k) {
+    for (std::size_t c = 0; c < 2; ++c) {
+      std::vector<nn::PointSource> up = sources, down = sources;
+      up[k].position[c] += h, down[k].position[c] -= h;
+      const double fd = (objective(up) - objective(down)) / (2 * h);
+      CHECK(double(model.source_positions.grad[index_t(k * 2 + c)]) == doctest::Approx(fd).epsilon(1e-3));
+    }
+    std::vector<nn::PointSource> up = sources, down = sources;
+    up[k].charge += h, down[k].charge -= h;
+    CHECK(double(model.source_charges.grad[index_t(k)]) ==
+          doctest::Approx((objective(up) - objective(down)) / (2 * h)).epsilon(1e-3));
+  }
+  // Bad input: the wrong count of sources, a source without a finite charge, a model without them.
+  CHECK_THROWS_AS(model.set_point_sources({sources[0]}), std::invalid_argument);
+  CHECK_THROWS_AS(model.set_point_sources({sources[0], {{0.0, 0.0}, std::nan("")}}), std::invalid_argument);
+  DynamicsModel plain(
+      {.kind = ModelKind::Field, .hidden = 8, .fourier_features = 4, .field_width = 8, .field_layers = 1}, rng);
+  CHECK_THROWS_AS(plain.point_source_field(tape, tape.constant(x)), std::logic_error);
+  CHECK_THROWS_AS(DynamicsModel({.kind = ModelKind::FieldSources, .point_sources = 0}, rng), std::invalid_argument);
+}
+
+TEST_CASE(
+    "field_sources starts from a field model: its parts copied, its network refit to the field less the sources") {
+  ElectrostaticData data = load_electrostatic("", 20, 2, 1, 12);
+  Philox rng(9);
+  const ModelOptions small{
+      .kind = ModelKind::Field, .hidden = 8, .fourier_features = 32, .field_width = 64, .field_layers = 2};
+  DynamicsModel field(small, rng);
+  Philox other(10);
+  for (index_t i = 0; i < field.external->output->weight.value.numel(); ++i)  // a non-zero learned field
+    field.external->output->weight.value[i] = float(3.0 * other.normal());
+  ModelOptions with_sources = small;
+  with_sources.kind = ModelKind::FieldSources;
+  with_sources.point_sources = 2;
+  DynamicsModel target(with_sources, rng);
+  const std::vector<nn::PointSource> sources = {{{0.5, 0.5}, 0.3}, {{-1.0, 0.0}, -0.3}};
+  const SourceStart s =
+      start_from_field(target, field, sources, data.train, {.max_points = 2000, .steps = 600, .lr = 3e-3});
+  CHECK(s.points > 1000);
+  CHECK(s.left_out > 0);  // the particles start near the origin, some within 0.3 of the sources
+  CHECK(s.error_after < 0.7 * s.error_before);
+  // The interactions are the field model's, bit for bit; the sources are those given.
+  const Tensor<float>& copied = target.interaction->phi_x[1].weight.value;
+  const Tensor<float>& original = field.interaction->phi_x[1].weight.value;
+  REQUIRE(copied.numel() == original.numel());
+  CHECK(std::equal(copied.data(), copied.data() + copied.numel(), original.data()));
+  CHECK(target.point_sources()[0].position[1] == doctest::Approx(0.5));
+  // Away from the sources the new model's whole field E + P is the old one's, within the refit's
+  // error: closer than the sources alone would leave it (E unchanged, P added on top).
+  Tensor<float> far(Shape{3, 2}, {1.2f, -0.8f, -0.3f, 1.1f, 0.1f, -0.9f});  // (P, d) over 0.5 from both
+  Tape<float> tape;
+  const Tensor<float> before = field.field(tape, tape.constant(far)).to_tensor();
+  const Tensor<float> after = target.field(tape, tape.constant(far)).to_tensor();
+  const Tensor<float> added = target.point_source_field(tape, tape.constant(far)).to_tensor();
+  double err = 0, unfit = 0;
+  for (index_t i = 0; i < 6; ++i)
+    err += double(after[i] - before[i]) * (after[i] - before[i]), unfit += double(added[i]) * added[i];
+  CHECK(std::sqrt(err) < 0.3 * std::sqrt(unfit));
+  // Only a field model starts a field_sources model.
+  CHECK_THROWS_AS(start_from_field(target, target, sources, data.train), std::invalid_argument);
 }
